@@ -1,0 +1,11 @@
+"""Embedded development defaults: what `make run` uses. Not for production."""
+
+from .base import *  # noqa: F403
+from .base import env_str
+
+DEBUG = True
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = ["*"]
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)

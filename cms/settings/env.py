@@ -1,0 +1,129 @@
+"""Reading configuration from the environment.
+
+Every deployment knob comes from an environment variable so that one code base
+runs the embedded demo, the CI suite and production. These helpers keep the
+parsing rules (booleans, lists, URLs) in one place.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name, default=None):
+    value = os.environ.get(name)
+    return default if value is None else value.strip()
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of {sorted(TRUE_WORDS | FALSE_WORDS - {''})}, "
+        f"not {value!r}."
+    )
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}."
+        ) from None
+
+
+def env_list(name, default=()):
+    """Comma-separated values, blanks dropped."""
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def require(names):
+    """Stop start-up naming every missing variable at once, not one per restart."""
+    missing = [name for name in names if not env_str(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            "Missing required environment variable(s) for production: "
+            + ", ".join(missing)
+            + ". See README.md, 'Production configuration'."
+        )
+
+
+def email_config(url, mail_dir):
+    """Translate EMAIL_URL into Django email settings.
+
+    Schemes: ``file://`` (one .eml per message; an empty path means ``mail_dir``),
+    ``smtp://`` (``?starttls=1`` or ``?ssl=1``), ``smtps://`` (implicit TLS),
+    ``smtp+starttls://``, ``console://``, ``memory://``, and ``anymail://<esp>``
+    for an email service through django-anymail (its keys in ``ANYMAIL_*``).
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    if scheme == "file":
+        path = unquote(parts.netloc + parts.path) or str(mail_dir)
+        return {
+            "EMAIL_BACKEND": "cms.mail.EmlFileBackend",
+            "EMAIL_FILE_PATH": Path(path),
+        }
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "memory":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme in {"smtp", "smtps", "smtp+starttls"}:
+        implicit_tls = scheme == "smtps" or query.get("ssl", "").lower() in TRUE_WORDS
+        starttls = (
+            scheme == "smtp+starttls" or query.get("starttls", "").lower() in TRUE_WORDS
+        )
+        if implicit_tls and starttls:
+            raise ImproperlyConfigured(
+                "EMAIL_URL cannot ask for both SSL and STARTTLS."
+            )
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if implicit_tls else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": implicit_tls,
+            "EMAIL_USE_TLS": starttls,
+            "EMAIL_TIMEOUT": int(query.get("timeout", 30)),
+        }
+    if scheme == "anymail":
+        esp = parts.netloc.lower()
+        if not esp.isidentifier():
+            raise ImproperlyConfigured(
+                "EMAIL_URL anymail://<esp> needs an esp name such as anymail://mailgun."
+            )
+        return {"EMAIL_BACKEND": f"anymail.backends.{esp}.EmailBackend"}
+    raise ImproperlyConfigured(
+        f"EMAIL_URL scheme {scheme!r} is not supported; use file, smtp, smtps, "
+        "smtp+starttls, console, memory or anymail."
+    )
+
+
+def anymail_settings():
+    """Collect ANYMAIL_<KEY> variables into the ANYMAIL dict anymail reads."""
+    prefix = "ANYMAIL_"
+    return {
+        key[len(prefix) :]: value
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and value
+    }

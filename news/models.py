@@ -1,0 +1,407 @@
+"""Countries, organisations, topics, and the news and event pages.
+
+Each country owns a section under the news index and under the events index (in
+every locale), so that Wagtail's subtree permissions scope each country's team.
+"""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from home.locales import content_language_codes
+
+from .blocks import BodyBlock
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_language_codes(value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Give a list of language codes."))
+    unknown = sorted(set(value) - set(content_language_codes()))
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s"),
+            params={"codes": ", ".join(unknown)},
+        )
+
+
+class Country(TranslatableMixin, models.Model):
+    """A programme country, or the regional entry that concerns all of them."""
+
+    name = models.CharField(_("name"), max_length=100)
+    iso_code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        help_text=_("ISO 3166-1 alpha-2; Kosovo is XK. The regional entry uses EU."),
+    )
+    languages = models.JSONField(
+        _("subscriber languages"),
+        default=list,
+        validators=[validate_language_codes],
+        help_text=_("Content language codes its subscribers read, e.g. sq, sr."),
+    )
+    is_regional = models.BooleanField(_("regional"), default=False)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("iso_code"),
+        FieldPanel("languages"),
+        FieldPanel("is_regional"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["is_regional", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iso_code", "locale"], name="country_iso_code_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.iso_code = (self.iso_code or "").upper()
+
+
+class Topic(TranslatableMixin, models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("topic")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="topic_slug_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(TranslatableMixin, index.Indexed, models.Model):
+    """A CSO, Resource Centre, network, public institution or media outlet."""
+
+    class Kind(models.TextChoices):
+        CSO = "cso", _("Civil society organisation")
+        RESOURCE_CENTRE = "resource_centre", _("Resource Centre")
+        NETWORK = "network", _("Network")
+        PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+        MEDIA = "media", _("Media")
+
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations"
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    feed_url = models.URLField(_("RSS/Atom feed URL"), blank=True)
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_("Checked by the programme; unverified ones came from submissions."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("country"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("contact_email"),
+                FieldPanel("feed_url"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("verified"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.FilterField("kind"),
+        index.FilterField("country"),
+        index.FilterField("locale"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("organisation")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CountrySection(Page):
+    """A country's subtree: the unit of Wagtail permissions for its team."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+
+    content_panels = [*Page.content_panels, FieldPanel("country")]
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsSectionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+
+class NewsSectionPage(CountrySection):
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = ["news.NewsPage"]
+
+    class Meta:
+        verbose_name = _("news section")
+
+
+class EventIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.EventSectionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("event index")
+
+
+class EventSectionPage(CountrySection):
+    parent_page_types = ["news.EventIndexPage"]
+    subpage_types = ["news.EventPage"]
+
+    class Meta:
+        verbose_name = _("event section")
+
+
+class CountryOwnedPage(Page):
+    """A page whose country is the one of the section it sits in.
+
+    The country is copied from the section on save so that listings and
+    digests filter on a column, not on the tree.
+    """
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def full_clean(self, *args, **kwargs):
+        self._take_country_from_section()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self._take_country_from_section()
+        return super().save(*args, **kwargs)
+
+    def _take_country_from_section(self):
+        parent = self.get_parent() if self.path else None
+        section = parent.specific if parent else None
+        if isinstance(section, CountrySection):
+            self.country_id = section.country_id
+
+
+class NewsPage(CountryOwnedPage):
+    class Provenance(models.TextChoices):
+        STAFF = "staff", _("Written by staff")
+        SUBMISSION = "submission", _("CSO submission")
+        FEED = "feed", _("Imported from a feed")
+
+    date = models.DateField(_("date"))
+    lead = models.TextField(_("lead"), max_length=600)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news",
+    )
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="news")
+    provenance = models.CharField(
+        _("provenance"),
+        max_length=16,
+        choices=Provenance.choices,
+        default=Provenance.STAFF,
+    )
+    source_url = models.URLField(_("source URL"), blank=True, max_length=1000)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("lead"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("organisation"),
+        FieldPanel("topics"),
+        MultiFieldPanel(
+            [FieldPanel("provenance"), FieldPanel("source_url")],
+            heading=_("Provenance"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("country"),
+        index.FilterField("locale"),
+    ]
+    parent_page_types = ["news.NewsSectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+
+
+class EventPage(CountryOwnedPage):
+    class EventType(models.TextChoices):
+        P2P = "p2p", _("P2P event")
+        INFORMATION = "information", _("Information event")
+        TRAINING = "training", _("Training")
+        TRAINING_OF_TRAINERS = "tot", _("Training of trainers")
+        PARTNERSHIP = "partnership", _("Partnership, networking or cross-border event")
+        MONITORING = "monitoring", _("Monitoring event")
+        CONFERENCE = "conference", _("Conference")
+        WORKSHOP = "workshop", _("Workshop")
+
+    event_type = models.CharField(_("event type"), max_length=16, choices=EventType)
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default="Europe/Belgrade",
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue_country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("venue country"),
+    )
+    organiser = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    registration_url = models.URLField(_("registration URL"), blank=True)
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"), null=True, blank=True
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_language_codes]
+    )
+    description = StreamField(BodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("event_type"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("time_zone"),
+            ],
+            heading=_("When"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_online"),
+                FieldPanel("venue"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("venue_country")]),
+            ],
+            heading=_("Where"),
+        ),
+        FieldPanel("organiser"),
+        MultiFieldPanel(
+            [FieldPanel("registration_url"), FieldPanel("registration_deadline")],
+            heading=_("Registration"),
+        ),
+        FieldPanel("languages"),
+        FieldPanel("description"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description"),
+        index.SearchField("venue"),
+        index.SearchField("city"),
+        index.FilterField("start"),
+        index.FilterField("event_type"),
+        index.FilterField("country"),
+        index.FilterField("locale"),
+    ]
+    parent_page_types = ["news.EventSectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("An event cannot end before it starts.")
+        if not self.is_online and not (self.venue or self.city):
+            errors["venue"] = _("Give a venue or city, or mark the event as online.")
+        if (
+            self.registration_deadline
+            and self.end
+            and self.registration_deadline > self.end
+        ):
+            errors["registration_deadline"] = _(
+                "Registration cannot close after the event has ended."
+            )
+        if errors:
+            raise ValidationError(errors)
