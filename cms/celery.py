@@ -24,7 +24,7 @@ class SendingQueueAnnotation:
 
     def annotate(self, task):
         sending_queue = getattr(task.app.conf, "sending_queue", None) or "sending"
-        queue = task.queue
+        queue = getattr(task, "queue", None)
         if not queue:
             route = task.app.amqp.router.route({}, task.name)
             queue = getattr(route.get("queue"), "name", route.get("queue"))

@@ -4,8 +4,7 @@ Start-up stops with a message naming each missing variable.
 """
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_str
-from .env import require
+from .env import env_bool, env_int, env_str, require
 
 require(["SECRET_KEY", "ALLOWED_HOSTS", "BASE_URL", "DATABASE_URL", "EMAIL_URL"])
 if not env_str("REDIS_URL"):
@@ -19,6 +18,13 @@ if env_bool("BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SILENCED_SYSTEM_CHECKS = [
+    # Wagtail's live preview frames pages of this same origin: SAMEORIGIN, not DENY.
+    "security.W019",
+]
+if not SECURE_HSTS_PRELOAD:
+    # An explicit opt-out of the browsers' preload list.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

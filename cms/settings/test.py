@@ -5,8 +5,17 @@ loopback); a developer's machine may run the same suite on SQLite and the
 filesystem broker.
 """
 
-from .base import *  # noqa: F403
-from .base import env_str
+import os
+from pathlib import Path
+
+# Tests keep their files (SQLite, filesystem broker, results) apart from a
+# running `make run`; set before base.py reads it.
+os.environ.setdefault(
+    "VAR_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test")
+)
+
+from .base import *  # noqa: E402, F403
+from .env import env_str  # noqa: E402
 
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
