@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint format install migrate demo clean-var
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+## Set up and run web + Celery worker + beat on the embedded defaults.
+run: demo
+	@echo
+	@echo "  Admin:    http://localhost:$(PORT)/admin/  (user 'admin'; password printed"
+	@echo "            above when first created, or the DEMO_ADMIN_PASSWORD you set)"
+	@echo "  API docs: http://localhost:$(PORT)/api/v3/docs/"
+	@echo "  Health:   http://localhost:$(PORT)/healthz"
+	@echo "  Mail:     var/mail/*.eml"
+	@echo
+	PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
+
+## Set up and run the whole test suite (services from the environment, see README).
+test: install
+	$(VENV)/bin/pytest
+
+## Lint, format check, Django checks, missing migrations.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Start again from an empty embedded database, broker and mail folder.
+clean-var:
+	rm -rf var/db.sqlite3* var/celery var/cache var/mail
