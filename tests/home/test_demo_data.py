@@ -1,7 +1,10 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from home.management.commands.load_demo_data import Command
 from news.models import Country, EventPage, NewsPage, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +61,9 @@ def test_load_demo_data_twice_leaves_the_same_objects(monkeypatch, capsys):
 
 def test_admin_password_from_environment(monkeypatch, django_user_model):
     monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "a-chosen-password")
-    call_command("load_demo_data")
+    command = Command(stdout=io.StringIO())
+    command._ensure_admin()
+    assert "a-chosen-password" not in command.stdout.getvalue()
     admin = django_user_model.objects.get(username="admin")
     assert admin.is_superuser
     assert admin.check_password("a-chosen-password")
