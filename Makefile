@@ -8,7 +8,7 @@ PORT ?= 8000
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
@@ -30,7 +30,7 @@ run: demo
 	@echo "  Health:   http://localhost:$(PORT)/healthz"
 	@echo "  Mail:     var/mail/*.eml"
 	@echo
-	PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
+	DJANGO_SETTINGS_MODULE=cms.settings.dev PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
 
 ## Set up and run the whole test suite (services from the environment, see README).
 test: install

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 app = Celery("cms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -35,12 +35,15 @@ class SendingQueueAnnotation:
 
 @app.on_after_configure.connect
 def _make_filesystem_broker_folders(sender, **kwargs):
-    """kombu's filesystem transport expects its folders to exist."""
+    """The filesystem broker, file result store and beat expect their folders."""
     options = sender.conf.broker_transport_options or {}
     if str(sender.conf.broker_url).startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
+    schedule = sender.conf.beat_schedule_filename
+    if schedule:
+        Path(schedule).parent.mkdir(parents=True, exist_ok=True)
     backend = str(sender.conf.result_backend or "")
     if backend.startswith("file://"):
         Path(backend[len("file://") :]).mkdir(parents=True, exist_ok=True)

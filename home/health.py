@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from .tasks import HEARTBEAT_CACHE_KEY
 
-TIMEOUT_SECONDS = 3
+TIMEOUT_SECONDS = 2
 
 
 def check_database():
@@ -36,8 +36,14 @@ def check_broker():
             if not folder.is_dir() or not os.access(folder, os.W_OK):
                 raise OSError(f"broker folder {key} is missing or not writable")
         return
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": TIMEOUT_SECONDS,
+    }
+    with app.connection_for_write(
+        connect_timeout=TIMEOUT_SECONDS, transport_options=options
+    ) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=TIMEOUT_SECONDS)
         conn.default_channel  # noqa: B018 - opening a channel proves the broker speaks
 
 

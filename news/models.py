@@ -4,8 +4,6 @@ Each country owns a section under the news index and under the events index (in
 every locale), so that Wagtail's subtree permissions scope each country's team.
 """
 
-import zoneinfo
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +17,18 @@ from home.locales import content_language_codes
 
 from .blocks import BodyBlock
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+# The programme's own zones (and UTC for online events), fixed here rather than
+# read from the machine's tz database, which differs between systems.
+TIME_ZONE_CHOICES = [
+    ("Europe/Tirane", "Europe/Tirane"),
+    ("Europe/Sarajevo", "Europe/Sarajevo"),
+    ("Europe/Belgrade", "Europe/Belgrade (Kosovo, Serbia)"),
+    ("Europe/Skopje", "Europe/Skopje"),
+    ("Europe/Podgorica", "Europe/Podgorica"),
+    ("Europe/Istanbul", "Europe/Istanbul"),
+    ("Europe/Brussels", "Europe/Brussels"),
+    ("UTC", "UTC"),
+]
 
 
 def validate_language_codes(value):

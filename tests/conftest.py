@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -31,7 +32,11 @@ def celery_worker_process(settings):
 
     Its output goes to var/test/worker.log (kept for CI artifacts).
     """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": test_database_url(),
+    }
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     log = open(settings.VAR_DIR / "worker.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
@@ -64,6 +69,25 @@ def celery_worker_process(settings):
             process.kill()
             process.wait(timeout=10)
         log.close()
+
+
+def test_database_url():
+    """The URL of the database this test run uses, for processes it starts.
+
+    Their settings would otherwise name the development database, not the
+    test one that pytest-django created.
+    """
+    from django.db import connection
+
+    conf = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{conf['NAME']}"
+    user = quote(conf["USER"] or "", safe="")
+    password = quote(conf["PASSWORD"] or "", safe="")
+    return (
+        f"postgres://{user}:{password}@{conf['HOST'] or '127.0.0.1'}:"
+        f"{conf['PORT'] or 5432}/{conf['NAME']}"
+    )
 
 
 def wait_until(predicate, timeout=30.0, interval=0.2):

@@ -236,8 +236,9 @@ CELERY_RESULT_BACKEND = (
 )
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
-# Longer than any task may run, or Redis hands a long task to a second worker.
-CELERY_VISIBILITY_TIMEOUT = max(2 * 60 * 60, 2 * CELERY_TASK_TIME_LIMIT)
+# Longer than any task may run, or Redis hands a running task to a second
+# worker; not much longer, or a chunk whose worker was killed waits that long.
+CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + 5 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DIR / "broker"),

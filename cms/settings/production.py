@@ -4,11 +4,14 @@ Start-up stops with a message naming each missing variable.
 """
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_str, require
+from .env import env_bool, env_int, env_list, env_str, require
 
-require(["SECRET_KEY", "ALLOWED_HOSTS", "BASE_URL", "DATABASE_URL", "EMAIL_URL"])
-if not env_str("REDIS_URL"):
-    require(["CELERY_BROKER_URL", "CACHE_URL"])
+require(
+    ["SECRET_KEY", "ALLOWED_HOSTS", "BASE_URL", "DATABASE_URL", "EMAIL_URL"]
+    + ([] if env_str("REDIS_URL") else ["CELERY_BROKER_URL", "CACHE_URL"])
+)
+# The website's origins must be named; the dev default is not a production one.
+CORS_ALLOWED_ORIGINS = WEBSITE_ORIGINS = env_list("WEBSITE_ORIGINS", [])
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

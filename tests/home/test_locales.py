@@ -34,6 +34,17 @@ def test_montenegrin_is_a_registered_latin_language():
     assert info["name"] == "Montenegrin"
     assert info["name_local"] == "crnogorski"
     assert info["bidi"] is False
+    # Latin script: its names and home page carry no Cyrillic letters.
+    home = HomePage.objects.get(locale__language_code="cnr")
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in info["name_local"] + home.title)
+
+
+def test_montenegrin_interface_strings_are_translated():
+    from django.utils import translation
+
+    with translation.override("cnr"):
+        assert translation.gettext("Serbian (Latin)") == "Srpski (latinica)"
+        assert translation.get_language() == "cnr"
 
 
 def test_cnr_page_is_served_under_its_prefix_in_its_language(client):

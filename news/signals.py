@@ -1,0 +1,19 @@
+"""Keep a page's denormalised country right when the page moves section."""
+
+from wagtail.signals import post_page_move
+
+
+def update_country_on_move(sender, instance, **kwargs):
+    from .models import CountryOwnedPage
+
+    page = instance.specific
+    if not isinstance(page, CountryOwnedPage):
+        return
+    previous = page.country_id
+    page._take_country_from_section()
+    if page.country_id != previous:
+        type(page).objects.filter(pk=page.pk).update(country_id=page.country_id)
+
+
+def connect():
+    post_page_move.connect(update_country_on_move, dispatch_uid="news.country_on_move")
