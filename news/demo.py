@@ -12,19 +12,9 @@ from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
-from home.models import HomePage
-
-from .models import (
-    Country,
-    EventIndexPage,
-    EventPage,
-    EventSectionPage,
-    NewsIndexPage,
-    NewsPage,
-    NewsSectionPage,
-    Organisation,
-    Topic,
-)
+from .models import Country, EventPage, NewsPage, Organisation, Topic
+from .structure import ensure_sections, section_for
+from .teams import ensure_country_teams
 
 # iso code -> (subscriber languages, regional?, {language: name})
 COUNTRIES = {
@@ -273,30 +263,6 @@ ORGANISATIONS = [
         "Neighbourhood solidarity and refugee support in İzmir.",
     ),
 ]
-
-INDEX_TITLES = {
-    "news": {
-        "en": "News",
-        "sq": "Lajme",
-        "bs": "Vijesti",
-        "mk": "Вести",
-        "cnr": "Vijesti",
-        "sr": "Вести",
-        "sr-latn": "Vesti",
-        "tr": "Haberler",
-    },
-    "events": {
-        "en": "Events",
-        "sq": "Ngjarje",
-        "bs": "Događaji",
-        "mk": "Настани",
-        "cnr": "Događaji",
-        "sr": "Догађаји",
-        "sr-latn": "Događaji",
-        "tr": "Etkinlikler",
-    },
-}
-
 
 def _p(*paragraphs):
     return [("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs]
@@ -657,12 +623,10 @@ def load(log):
     countries = _ensure_countries(locales)
     topics = _ensure_topics(locales)
     organisations = _ensure_organisations(countries["en"])
-    news_sections = _ensure_sections(
-        locales, countries, NewsIndexPage, NewsSectionPage, "news"
-    )
-    event_sections = _ensure_sections(
-        locales, countries, EventIndexPage, EventSectionPage, "events"
-    )
+    ensure_sections()
+    news_sections = _sections(locales, countries, "news")
+    event_sections = _sections(locales, countries, "events")
+    ensure_country_teams()
     created = _ensure_news(locales, news_sections, organisations, topics)
     created += _ensure_events(locales, event_sections, organisations, countries)
     log(
@@ -733,40 +697,15 @@ def _ensure_organisations(countries):
     return result
 
 
-def _ensure_sections(locales, countries, index_model, section_model, key):
-    """{language: {iso: section}} under an index page in every locale."""
-    homes = {home.locale.language_code: home for home in HomePage.objects.all()}
-    source_index = index_model.objects.filter(locale=locales["en"]).first()
-    if source_index is None:
-        source_index = homes["en"].add_child(
-            instance=index_model(title=INDEX_TITLES[key]["en"], slug=key)
-        )
-        source_index.save_revision().publish()
-    sections = {code: {} for code in locales}
-    for iso, country in countries["en"].items():
-        source = section_model.objects.filter(
-            locale=locales["en"], country__iso_code=iso
-        ).first()
-        if source is None:
-            source = source_index.add_child(
-                instance=section_model(
-                    title=country.name, slug=country.iso_code.lower(), country=country
-                )
-            )
-            source.save_revision().publish()
-        sections["en"][iso] = source
-    for code, locale in locales.items():
-        if code == "en":
-            continue
-        _translate_page(source_index, locale, title=INDEX_TITLES[key][code])
-        for iso, source in sections["en"].items():
-            sections[code][iso] = _translate_page(
-                source,
-                locale,
-                title=countries[code][iso].name,
-                country=countries[code][iso],
-            )
-    return sections
+def _sections(locales, countries, key):
+    """{language: {iso: section}}."""
+    return {
+        code: {
+            iso: section_for(country, locales[code], key)
+            for iso, country in countries[code].items()
+        }
+        for code in locales
+    }
 
 
 def _translate_page(source, locale, **fields):

@@ -271,11 +271,25 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
+# CSO feeds: polled by beat; fetched through an SSRF guard with caps.
+NEWS_FEED_POLL_MINUTES = env_int("NEWS_FEED_POLL_MINUTES", 30)
+NEWS_FEED_MAX_BYTES = env_int("NEWS_FEED_MAX_BYTES", 2 * 1024 * 1024)
+NEWS_FEED_TIMEOUT_SECONDS = env_int("NEWS_FEED_TIMEOUT_SECONDS", 10)
+NEWS_FEED_MAX_REDIRECTS = 5
+NEWS_FEED_MAX_ITEMS_PER_POLL = 50
+# Only tests turn this on, to serve feeds from a local server.
+NEWS_FEED_ALLOW_PRIVATE_HOSTS = False
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "home.tasks.heartbeat",
         "schedule": env_int("HEARTBEAT_SECONDS", 60),
         "options": {"expires": 55},
+    },
+    "poll-feeds": {
+        "task": "news.tasks.poll_feeds",
+        "schedule": NEWS_FEED_POLL_MINUTES * 60,
+        "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
     },
 }
 

@@ -1,0 +1,131 @@
+"""Country teams: groups, their page permissions and review workflows.
+
+For each country: "<Country> editors" may create and edit pages in that
+country's news and event sections (every locale) and submit them for review;
+"<Country> moderators" may also publish, delete and approve. Each country's
+sections run the workflow "CSO submission review: <Country>", whose one task
+is approved by that country's moderators only. Idempotent.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import Country, CountryTeam, EventSectionPage, NewsSectionPage
+from .structure import default_locale
+
+PAGE_PERMISSIONS = {
+    CountryTeam.Role.EDITOR: ["add_page", "change_page"],
+    CountryTeam.Role.MODERATOR: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+}
+COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+]
+WORKFLOW_NAME = "CSO submission review: {country}"
+
+
+def team_name(country, role):
+    return f"{country.name} {CountryTeam.Role(role).label.lower()}"
+
+
+@transaction.atomic
+def ensure_country_teams():
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    root_collection = Collection.get_first_root_node()
+    collection_permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in COLLECTION_PERMISSIONS
+    ]
+    for country in Country.objects.filter(locale=default_locale()):
+        sections = sections_of(country)
+        groups = {}
+        for role in CountryTeam.Role:
+            team = CountryTeam.objects.filter(
+                role=role, countries__translation_key=country.translation_key
+            ).first()
+            if team is None:
+                group, _ = Group.objects.get_or_create(name=team_name(country, role))
+                team = CountryTeam.objects.create(group=group, role=role)
+                team.countries.add(country)
+            group = groups[role] = team.group
+            group.permissions.add(admin_access)
+            for permission in collection_permissions:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+            for codename in PAGE_PERMISSIONS[role]:
+                permission = Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                )
+                for section in sections:
+                    GroupPagePermission.objects.get_or_create(
+                        group=group, page=section, permission=permission
+                    )
+        _ensure_workflow(country, groups[CountryTeam.Role.MODERATOR], sections)
+
+
+def sections_of(country):
+    """The country's news and event sections in every locale."""
+    key = country.translation_key
+    return [
+        *NewsSectionPage.objects.filter(country__translation_key=key),
+        *EventSectionPage.objects.filter(country__translation_key=key),
+    ]
+
+
+def _ensure_workflow(country, moderators, sections):
+    name = WORKFLOW_NAME.format(country=country.name)
+    workflow, _ = Workflow.objects.get_or_create(name=name)
+    if not workflow.workflow_tasks.exists():
+        task = GroupApprovalTask.objects.create(name=f"{country.name} moderators approve")
+        task.groups.set([moderators])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    for section in sections:
+        WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
+
+
+def countries_for_user(user, role=None):
+    """Countries (default-locale rows) whose teams ``user`` belongs to."""
+    if not user.is_authenticated:
+        return Country.objects.none()
+    if user.is_superuser:
+        return Country.objects.filter(locale=default_locale())
+    teams = CountryTeam.objects.filter(group__user=user)
+    if role is not None:
+        teams = teams.filter(role=role)
+    keys = Country.objects.filter(teams__in=teams).values("translation_key")
+    return Country.objects.filter(locale=default_locale(), translation_key__in=keys)
+
+
+def team_members(country, role=None):
+    """Active users in the country's teams (for notifications)."""
+    from django.contrib.auth import get_user_model
+
+    teams = CountryTeam.objects.filter(countries__translation_key=country.translation_key)
+    if role is not None:
+        teams = teams.filter(role=role)
+    return (
+        get_user_model()
+        .objects.filter(groups__country_team__in=teams, is_active=True)
+        .distinct()
+    )
