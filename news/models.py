@@ -514,3 +514,6 @@ class FeedItem(models.Model):
                 name="feed_item_once_per_organisation",
             )
         ]
+
+    def __str__(self):
+        return self.guid[:100]
