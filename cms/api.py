@@ -6,8 +6,11 @@ mounted on it here, and only here.
 
 from wagtail.api.v3.urls import api
 
+from news.api import router as news_submissions_router
+
 api.title = "Civil Society Programme API"
 api.description = (
     "Read API for the programme website: news, events, organisations, countries "
     "and newsletters in eight languages."
 )
+api.add_router("/submissions/", news_submissions_router)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import healthz
+from news.views import submit_news
 
 from .api import api
 
@@ -26,6 +27,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("submit-news/", submit_news, name="submit_news"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

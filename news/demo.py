@@ -264,6 +264,7 @@ ORGANISATIONS = [
     ),
 ]
 
+
 def _p(*paragraphs):
     return [("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs]
 

@@ -9,13 +9,21 @@ import html
 import re
 
 import nh3
-from django.utils import timezone
+from django.core.files.images import ImageFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale
 from wagtail.rich_text import RichText
 
-from .models import NewsPage
+from .models import NewsPage, Organisation, Submission
 from .structure import section_for
+
+SUBMISSIONS_COLLECTION = "CSO submissions"
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h2", "h3",
@@ -53,11 +61,18 @@ def plain_text(value, max_length=None):
 
 
 def text_to_html(text):
-    """Plain text with blank-line paragraphs, as safe HTML paragraphs."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return "".join(
-        "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs
-    )
+    """Plain text with blank-line paragraphs, as safe HTML paragraphs.
+
+    Any markup in it is removed (not escaped), so a pasted link or script
+    leaves nothing behind but its words.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text or ""):
+        lines = [plain_text(line) for line in block.splitlines()]
+        lines = [html.escape(line, quote=False) for line in lines if line]
+        if lines:
+            paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+    return "".join(paragraphs)
 
 
 def body_from_html(value):
@@ -106,3 +121,100 @@ def create_draft_news(
     if workflow is not None:
         workflow.start(page, user=None)
     return page
+
+
+def submissions_collection():
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=SUBMISSIONS_COLLECTION).first()
+    return existing or root.add_child(name=SUBMISSIONS_COLLECTION)
+
+
+@transaction.atomic
+def submit(data, *, ip_address="", user_agent="", source="page"):
+    """Turn a validated SubmissionForm's data into a draft under review.
+
+    Creates the organisation (unverified) when the CSO is new, stores the
+    image in the submissions collection, records who submitted what with
+    which consent, and, once committed, acknowledges the submitter.
+    """
+    country = data["country"]
+    locale = Locale.objects.get(language_code=data["language"])
+    organisation = data.get("organisation")
+    if organisation is None:
+        name = plain_text(data["new_organisation_name"], 255)
+        organisation = _same_name(name, country) or Organisation.objects.create(
+            name=name,
+            kind=Organisation.Kind.CSO,
+            country=country,
+            contact_email=data["submitter_email"],
+            verified=False,
+            locale=country.locale,
+        )
+    image = None
+    if data.get("image"):
+        upload = data["image"]
+        image = get_image_model().objects.create(
+            title=plain_text(data["title"], 255),
+            file=ImageFile(upload, name=upload.name),
+            collection=submissions_collection(),
+        )
+    page = create_draft_news(
+        country=country,
+        locale=locale,
+        title=data["title"],
+        lead=_lead_from_text(data["text"]),
+        body_html=text_to_html(data["text"]),
+        provenance=NewsPage.Provenance.SUBMISSION,
+        organisation=organisation,
+        image=image,
+    )
+    submission = Submission.objects.create(
+        page=page,
+        submitter_name=plain_text(data["submitter_name"], 200),
+        submitter_email=data["submitter_email"],
+        organisation=organisation,
+        country=country,
+        language=locale.language_code,
+        consent_to_publish=True,
+        image_rights_confirmed=bool(image and data.get("image_rights")),
+        ip_address=ip_address or None,
+        user_agent=user_agent,
+        source=source,
+    )
+    transaction.on_commit(lambda: acknowledge(submission.pk))
+    return submission
+
+
+def _same_name(name, country):
+    """An organisation of ``country`` with this name, compared case-insensitively
+    in any script (the database's own folding is ASCII-only on SQLite)."""
+    wanted = name.casefold()
+    candidates = Organisation.objects.filter(
+        country__translation_key=country.translation_key
+    ).only("pk", "name")
+    return next((org for org in candidates if org.name.casefold() == wanted), None)
+
+
+def _lead_from_text(text):
+    first = next((p for p in re.split(r"\n\s*\n", text or "") if p.strip()), "")
+    return plain_text(first, 300)
+
+
+def acknowledge(submission_id):
+    """Tell the submitter, in their language, that a person will review it."""
+    submission = Submission.objects.select_related("page", "country").get(
+        pk=submission_id
+    )
+    with translation.override(submission.language):
+        context = {"submission": submission, "title": submission.page.title}
+        subject = render_to_string(
+            "news/email/submission_received_subject.txt", context
+        ).strip()
+        body = render_to_string("news/email/submission_received.txt", context)
+    send_mail(
+        " ".join(subject.split()),
+        body,
+        None,
+        [submission.submitter_email],
+        fail_silently=False,
+    )

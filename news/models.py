@@ -458,6 +458,9 @@ class Submission(models.Model):
     image_rights_confirmed = models.BooleanField(default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
+    source = models.CharField(
+        max_length=8, choices=[("page", _("Web page")), ("api", _("API"))]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

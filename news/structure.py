@@ -63,8 +63,13 @@ def section_for(country, locale, key="news"):
     )
     if section is not None:
         return section
+    from .teams import ensure_country_teams
+
     source_country = country.get_translation_or_none(default_locale()) or country
-    return _translate(_source_section(key, source_country), locale, key, country)
+    section = _translate(_source_section(key, source_country), locale, key, country)
+    # A section made on demand gets its team's permissions and workflow at once.
+    ensure_country_teams([source_country])
+    return section
 
 
 def _source_index(key):
@@ -102,7 +107,9 @@ def _translate(source, locale, key, country):
     index = source.get_parent().specific
     if index.get_translation_or_none(locale) is None:
         translated_index = index.copy_for_translation(locale)
-        translated_index.title = INDEX_TITLES[key].get(locale.language_code, index.title)
+        translated_index.title = INDEX_TITLES[key].get(
+            locale.language_code, index.title
+        )
         translated_index.save_revision().publish()
     translation = source.copy_for_translation(locale)
     local_country = country.get_translation_or_none(locale) or country

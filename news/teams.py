@@ -47,7 +47,8 @@ def team_name(country, role):
 
 
 @transaction.atomic
-def ensure_country_teams():
+def ensure_country_teams(countries=None):
+    """Teams, permissions and workflow for ``countries`` (default: all)."""
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
@@ -56,7 +57,9 @@ def ensure_country_teams():
         Permission.objects.get(content_type__app_label=app, codename=codename)
         for app, codename in COLLECTION_PERMISSIONS
     ]
-    for country in Country.objects.filter(locale=default_locale()):
+    if countries is None:
+        countries = Country.objects.filter(locale=default_locale())
+    for country in countries:
         sections = sections_of(country)
         groups = {}
         for role in CountryTeam.Role:
@@ -97,11 +100,15 @@ def _ensure_workflow(country, moderators, sections):
     name = WORKFLOW_NAME.format(country=country.name)
     workflow, _ = Workflow.objects.get_or_create(name=name)
     if not workflow.workflow_tasks.exists():
-        task = GroupApprovalTask.objects.create(name=f"{country.name} moderators approve")
+        task = GroupApprovalTask.objects.create(
+            name=f"{country.name} moderators approve"
+        )
         task.groups.set([moderators])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     for section in sections:
-        WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
+        WorkflowPage.objects.update_or_create(
+            page=section, defaults={"workflow": workflow}
+        )
 
 
 def countries_for_user(user, role=None):
@@ -121,7 +128,9 @@ def team_members(country, role=None):
     """Active users in the country's teams (for notifications)."""
     from django.contrib.auth import get_user_model
 
-    teams = CountryTeam.objects.filter(countries__translation_key=country.translation_key)
+    teams = CountryTeam.objects.filter(
+        countries__translation_key=country.translation_key
+    )
     if role is not None:
         teams = teams.filter(role=role)
     return (

@@ -271,6 +271,18 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
+# Trusted reverse proxies in front of the web processes (for the client IP).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+# CSO submissions: (attempts, window in seconds) per client IP and per email.
+NEWS_SUBMISSION_RATE_PER_IP = (env_int("NEWS_SUBMISSIONS_PER_IP_PER_HOUR", 10), 3600)
+NEWS_SUBMISSION_RATE_PER_EMAIL = (
+    env_int("NEWS_SUBMISSIONS_PER_EMAIL_PER_HOUR", 5),
+    3600,
+)
+NEWS_SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+NEWS_SUBMISSION_TEXT_MAX_CHARS = 20_000
+
 # CSO feeds: polled by beat; fetched through an SSRF guard with caps.
 NEWS_FEED_POLL_MINUTES = env_int("NEWS_FEED_POLL_MINUTES", 30)
 NEWS_FEED_MAX_BYTES = env_int("NEWS_FEED_MAX_BYTES", 2 * 1024 * 1024)

@@ -30,3 +30,5 @@ WAGTAILADMIN_BASE_URL = BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that worker processes started by tests see it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,33 @@
+"""Fixed-window rate limits in the shared cache (Redis in production).
+
+Counting in the cache, not in a process, makes a limit hold across every web
+process and host. Identifiers (addresses, emails) are hashed into the key.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int
+
+
+def hit(scope, identifier, limit, window_seconds):
+    """Count one attempt; refuse once ``limit`` attempts fall in the window."""
+    now = int(time.time())
+    window = now // window_seconds
+    digest = hashlib.sha256(str(identifier).strip().lower().encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{window}"
+    cache.add(key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds + 5)
+        count = 1
+    retry_after = (window + 1) * window_seconds - now
+    return Verdict(allowed=count <= limit, retry_after=max(retry_after, 1))
