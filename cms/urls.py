@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import healthz
-from news.views import submit_news
+from news.views import country_events_ics, event_ics, submit_news
 
 from .api import api
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
+    path("calendar/event/<int:page_id>.ics", event_ics, name="event_ics"),
+    path("calendar/<str:iso_code>.ics", country_events_ics, name="country_events_ics"),
 ]
 
 if settings.DEBUG:

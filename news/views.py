@@ -1,8 +1,16 @@
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Locale
 
 from .forms import SubmissionForm
+from .ical import calendar
+from .models import Country, EventPage
 from .submissions import handle_submission
 
 
@@ -27,3 +35,51 @@ def submit_news(request):
     if outcome.retry_after:
         response["Retry-After"] = str(outcome.retry_after)
     return response
+
+
+def _ics_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _public_events():
+    return EventPage.objects.live().public().select_related("locale")
+
+
+@cache_control(public=True, max_age=300)
+@require_http_methods(["GET", "HEAD"])
+def event_ics(request, page_id):
+    """One published, public event as an .ics file."""
+    event = _public_events().filter(pk=page_id).first()
+    if event is None:
+        raise Http404("No such event.")
+    filename = (slugify(event.slug) or "event") + ".ics"
+    return _ics_response(calendar([event], settings.BASE_URL, event.title), filename)
+
+
+@cache_control(public=True, max_age=300)
+@require_http_methods(["GET", "HEAD"])
+def country_events_ics(request, iso_code):
+    """Upcoming published events of one country, in one locale (?locale=)."""
+    code = request.GET.get("locale", settings.LANGUAGE_CODE)
+    locale = Locale.objects.filter(language_code=code).first()
+    if locale is None:
+        return HttpResponseBadRequest("Unknown locale.", content_type="text/plain")
+    rows = Country.objects.filter(iso_code=iso_code.upper()[:2])
+    country = rows.filter(locale=locale).first() or rows.first()
+    if country is None:
+        raise Http404("No such country.")
+    events = (
+        _public_events()
+        .filter(
+            locale=locale,
+            country__translation_key=country.translation_key,
+            end__gte=timezone.now(),
+        )
+        .order_by("start")[:500]
+    )
+    return _ics_response(
+        calendar(events, settings.BASE_URL, f"{country.name}: events"),
+        f"events-{iso_code.lower()}-{code}.ics",
+    )
