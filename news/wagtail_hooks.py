@@ -1,7 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Country, Organisation, Topic
+from .feed_admin import FeedStateViewSet
+from .models import Country, Organisation, Submission, Topic
+from .panels import ReviewQueuePanel
 
 
 class CountryViewSet(SnippetViewSet):
@@ -25,11 +29,41 @@ class TopicViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
+class SubmissionViewSet(SnippetViewSet):
+    """Who sent which item, with what consent: read by moderators, never edited."""
+
+    model = Submission
+    icon = "mail"
+    menu_label = _("CSO submissions")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "submitter_name",
+        "organisation",
+        "country",
+        "language",
+        "created_at",
+    ]
+    list_filter = ["language", "source"]
+
+
 class DirectoryViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Directory"
+    menu_label = _("Directory")
     menu_icon = "group"
     menu_order = 200
-    items = (OrganisationViewSet, CountryViewSet, TopicViewSet)
+    items = (
+        OrganisationViewSet,
+        CountryViewSet,
+        TopicViewSet,
+        SubmissionViewSet,
+        FeedStateViewSet,
+    )
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_queue_panel(request, panels):
+    panels.append(ReviewQueuePanel(request.user))

@@ -1,0 +1,40 @@
+"""The dashboard shows each officer what waits for review in their countries."""
+
+from wagtail.models import Locale
+
+from news.intake import create_draft_news
+from news.models import NewsPage
+
+
+def draft(programme, iso, code, title):
+    return create_draft_news(
+        country=programme["countries"][iso],
+        locale=Locale.objects.get(language_code=code),
+        title=title,
+        lead="Lead",
+        body_html="<p>Body</p>",
+        provenance=NewsPage.Provenance.FEED,
+    )
+
+
+def test_dashboard_lists_only_the_users_countries(client, programme, team_user):
+    draft(programme, "XK", "sq", "Lajm nga Prizreni")
+    draft(programme, "XK", "en", "News from Prizren")
+    draft(programme, "RS", "sr", "Вест из Ниша")
+    client.force_login(team_user("XK", "editor"))
+    page = client.get("/admin/").content.decode()
+    assert "Waiting for review in your countries (2)" in page
+    assert "Lajm nga Prizreni" in page and "News from Prizren" in page
+    assert "Вест из Ниша" not in page
+
+
+def test_user_outside_any_team_is_told_so(client, programme, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("guest", password="pw")  # noqa: S106
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    draft(programme, "XK", "sq", "Lajm nga Prizreni")
+    client.force_login(user)
+    page = client.get("/admin/").content.decode()
+    assert "You are not in a country team." in page
+    assert "Lajm nga Prizreni" not in page
