@@ -38,3 +38,23 @@ def test_user_outside_any_team_is_told_so(client, programme, django_user_model):
     page = client.get("/admin/").content.decode()
     assert "You are not in a country team." in page
     assert "Lajm nga Prizreni" not in page
+
+
+def test_moderator_approves_a_submission_and_it_goes_live(
+    client, programme, team_user
+):
+    page = draft(programme, "XK", "sq", "Lajm nga Prizreni")
+    task_state = page.current_workflow_task_state
+    url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"
+
+    client.force_login(team_user("RS", "moderator"))
+    client.post(url, {"comment": ""})
+    assert not NewsPage.objects.get(pk=page.pk).live
+
+    client.force_login(team_user("XK", "moderator"))
+    response = client.post(url, {"comment": "Mirë"})
+    assert response.status_code in (200, 302)
+    page = NewsPage.objects.get(pk=page.pk)
+    assert page.live
+    assert page.url == f"/sq/news/xk/{page.slug}/"
+    assert client.get(page.url).status_code == 200
