@@ -4,9 +4,11 @@ Wagtail 8's own v3 API (django-ninja) is the base; each app's router is
 mounted on it here, and only here.
 """
 
+from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.urls import api
 
 from news.api import router as news_submissions_router
+from search.api import router as search_router
 
 api.title = "Civil Society Programme API"
 api.description = (
@@ -14,3 +16,22 @@ api.description = (
     "and newsletters in eight languages."
 )
 api.add_router("/submissions/", news_submissions_router)
+api.add_router("/search/", search_router)
+
+
+@api.exception_handler(NinjaValidationError)
+def bad_parameters(request, exc):
+    """A parameter or body that does not fit the schema: 400 naming each field,
+    in the same shape as the apps' own validation errors."""
+    errors = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        name = location[-1] if location else "request"
+        errors.setdefault(name, []).append(
+            {"message": str(error.get("msg", "Invalid value.")), "code": "invalid"}
+        )
+    return api.create_response(
+        request,
+        {"status": 400, "title": "Invalid request", "errors": errors},
+        status=400,
+    )

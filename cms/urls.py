@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import healthz
 from news.views import country_events_ics, event_ics, submit_news
+from search.views import search_page
 
 from .api import api
 
@@ -30,6 +31,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("submit-news/", submit_news, name="submit_news"),
+    path("search/", search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

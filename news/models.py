@@ -14,6 +14,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from home.locales import content_language_codes
+from home.textfold import fold, fold_with_stems
 
 from .blocks import BodyBlock
 
@@ -40,6 +41,36 @@ def validate_language_codes(value):
             _("Unknown language code(s): %(codes)s"),
             params={"codes": ", ".join(unknown)},
         )
+
+
+def streamfield_text(value):
+    """The words of a StreamField value, as plain text."""
+    if not value:
+        return ""
+    return " ".join(value.stream_block.get_searchable_content(value))
+
+
+class FoldedSearchMixin:
+    """Folded copies of the searchable text (home.textfold): every script,
+    case and diacritic meets in one form, in the index and in queries."""
+
+    folded_search_fields = [
+        index.SearchField("folded_title", boost=4),
+        index.AutocompleteField("folded_title"),
+        index.SearchField("folded_text"),
+    ]
+
+    def search_title(self):
+        return self.title
+
+    def search_text(self):
+        return ""
+
+    def folded_title(self):
+        return fold_with_stems(self.search_title())
+
+    def folded_text(self):
+        return fold_with_stems(self.search_text())
 
 
 class Country(TranslatableMixin, models.Model):
@@ -102,7 +133,7 @@ class Topic(TranslatableMixin, models.Model):
         return self.name
 
 
-class Organisation(TranslatableMixin, index.Indexed, models.Model):
+class Organisation(FoldedSearchMixin, TranslatableMixin, index.Indexed, models.Model):
     """A CSO, Resource Centre, network, public institution or media outlet."""
 
     class Kind(models.TextChoices):
@@ -151,12 +182,14 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("verified"),
     ]
     search_fields = [
+        *FoldedSearchMixin.folded_search_fields,
         index.SearchField("name"),
         index.AutocompleteField("name"),
         index.SearchField("description"),
         index.FilterField("kind"),
         index.FilterField("country"),
         index.FilterField("locale"),
+        index.FilterField("verified"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -165,6 +198,12 @@ class Organisation(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def search_title(self):
+        return self.name
+
+    def search_text(self):
+        return f"{self.description} {self.website}"
 
 
 class CountrySection(Page):
@@ -247,7 +286,7 @@ class CountryOwnedPage(Page):
             self.country_id = section.country_id
 
 
-class NewsPage(CountryOwnedPage):
+class NewsPage(FoldedSearchMixin, CountryOwnedPage):
     class Provenance(models.TextChoices):
         STAFF = "staff", _("Written by staff")
         SUBMISSION = "submission", _("CSO submission")
@@ -294,6 +333,7 @@ class NewsPage(CountryOwnedPage):
     ]
     search_fields = [
         *Page.search_fields,
+        *FoldedSearchMixin.folded_search_fields,
         index.SearchField("lead"),
         index.SearchField("body"),
         index.FilterField("date"),
@@ -307,8 +347,11 @@ class NewsPage(CountryOwnedPage):
         verbose_name = _("news item")
         verbose_name_plural = _("news items")
 
+    def search_text(self):
+        return f"{self.lead} {streamfield_text(self.body)}"
 
-class EventPage(CountryOwnedPage):
+
+class EventPage(FoldedSearchMixin, CountryOwnedPage):
     class EventType(models.TextChoices):
         P2P = "p2p", _("P2P event")
         INFORMATION = "information", _("Information event")
@@ -383,6 +426,7 @@ class EventPage(CountryOwnedPage):
     ]
     search_fields = [
         *Page.search_fields,
+        *FoldedSearchMixin.folded_search_fields,
         index.SearchField("description"),
         index.SearchField("venue"),
         index.SearchField("city"),
@@ -396,6 +440,9 @@ class EventPage(CountryOwnedPage):
 
     class Meta:
         verbose_name = _("event")
+
+    def search_text(self):
+        return " ".join((streamfield_text(self.description), self.venue, self.city))
 
     def clean(self):
         super().clean()

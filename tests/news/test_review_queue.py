@@ -40,9 +40,7 @@ def test_user_outside_any_team_is_told_so(client, programme, django_user_model):
     assert "Lajm nga Prizreni" not in page
 
 
-def test_moderator_approves_a_submission_and_it_goes_live(
-    client, programme, team_user
-):
+def test_moderator_approves_a_submission_and_it_goes_live(client, programme, team_user):
     page = draft(programme, "XK", "sq", "Lajm nga Prizreni")
     task_state = page.current_workflow_task_state
     url = f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/"

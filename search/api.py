@@ -1,0 +1,127 @@
+"""Search API: full search with filters and facets, and autocomplete."""
+
+import datetime
+
+from django.http import JsonResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from .query import TYPES, SearchError, autocomplete, search
+
+router = Router(tags=["search"])
+
+MAX_LIMIT = 50
+
+
+class HitOut(Schema):
+    type: str = Field(description=f"One of: {', '.join(TYPES)}")
+    id: int
+    title: str
+    url: str
+    locale: str
+    country: str | None = Field(description="ISO code of the item's country")
+    date: str | None = Field(description="News date or event start (ISO 8601)")
+    snippet: str = Field(
+        description="Text around the first match, HTML-escaped, matches in <mark>"
+    )
+    score: float
+
+
+class Facets(Schema):
+    type: dict[str, int]
+    country: dict[str, int]
+
+
+class SearchOut(Schema):
+    query: str
+    locale: str
+    total: int
+    limit: int
+    offset: int
+    results: list[HitOut]
+    facets: Facets
+
+
+class SuggestionsOut(Schema):
+    query: str
+    results: list[HitOut]
+
+
+class SearchParams(Schema):
+    q: str = Field(description="The words to find, in any script or spelling")
+    locale: str = Field("en", description="Content language code")
+    type: str = Field(
+        "", description=f"Comma-separated types to include: {', '.join(TYPES)}"
+    )
+    country: str = Field("", description="ISO code, e.g. XK")
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class AutocompleteParams(Schema):
+    q: str = Field(description="What the reader has typed so far")
+    locale: str = Field("en", description="Content language code")
+    limit: int = Field(8, ge=1, le=20)
+
+
+class ErrorOut(Schema):
+    status: int
+    title: str
+    errors: dict[str, list[dict[str, str]]]
+
+
+def _bad_request(error):
+    return JsonResponse(
+        {
+            "status": 400,
+            "title": "Invalid search",
+            "errors": {error.field: [{"message": error.message, "code": "invalid"}]},
+        },
+        status=400,
+    )
+
+
+@router.get(
+    "/",
+    response={200: SearchOut, 400: ErrorOut},
+    summary="Search news, events and organisations",
+)
+def search_view(request, params: Query[SearchParams]):
+    types = [t.strip() for t in params.type.split(",") if t.strip()]
+    try:
+        results = search(
+            params.q,
+            locale=params.locale,
+            types=types,
+            country=params.country,
+            date_from=params.date_from,
+            date_to=params.date_to,
+            limit=params.limit,
+            offset=params.offset,
+        )
+    except SearchError as error:
+        return _bad_request(error)
+    return {
+        "query": results.query,
+        "locale": results.locale,
+        "total": results.total,
+        "limit": params.limit,
+        "offset": params.offset,
+        "results": [vars(hit) for hit in results.hits],
+        "facets": results.facets,
+    }
+
+
+@router.get(
+    "/autocomplete/",
+    response={200: SuggestionsOut, 400: ErrorOut},
+    summary="Suggest titles while the reader types",
+)
+def autocomplete_view(request, params: Query[AutocompleteParams]):
+    try:
+        hits = autocomplete(params.q, locale=params.locale, limit=params.limit)
+    except SearchError as error:
+        return _bad_request(error)
+    return {"query": params.q, "results": [vars(hit) for hit in hits]}
