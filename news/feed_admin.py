@@ -47,7 +47,6 @@ class FeedStateViewSet(SnippetViewSet):
         "items_imported",
         "consecutive_failures",
     ]
-    list_filter = ["consecutive_failures"]
     search_fields = ["organisation__name", "last_error"]
     inspect_view_fields = [
         "organisation",

@@ -11,6 +11,7 @@ import datetime
 import gzip
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,11 +41,13 @@ PUBLIC_IP = ipaddress.ip_address("93.184.215.14")
 class FeedServer:
     """Routes: path -> (status, headers, body) or a callable(handler)."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.routes = {}
         self.requests = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.feed_server = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
@@ -122,11 +125,13 @@ def public_internet(feed_server, settings, monkeypatch):
             return list(answer)
         return real_resolve(host, port)
 
+    net.route_port = feed_server.port
+
     def open_socket(address, port, timeout):
         net.connections.append(address)
         if address == PUBLIC_IP:
             return socket.create_connection(
-                ("127.0.0.1", feed_server.port), timeout=timeout
+                ("127.0.0.1", net.route_port), timeout=timeout
             )
         raise ConnectionRefusedError("only the pretend public address routes")
 
@@ -802,6 +807,57 @@ def test_host_with_any_private_address_is_refused(world, public_internet, feed_s
 
     assert_failed_without_import(org, "private", "10.0.0.7")
     assert public_internet.connections == []
+
+
+@pytest.fixture
+def tls_server(public_internet, monkeypatch):
+    """An HTTPS feed server for cso.example, certified by the tests' own CA
+    (feed_samples/tls), reached at the pretend public address."""
+    tls = SAMPLES / "tls"
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(tls / "server.pem", tls / "server.key")
+    names = []
+    server_context.sni_callback = lambda sock, name, context: names.append(name)
+    server = FeedServer(tls=server_context)
+    server.sni_names = names
+    public_internet.route_port = server.port
+
+    def trusting_test_ca():
+        context = ssl.create_default_context(cafile=str(tls / "ca.pem"))
+        return context
+
+    monkeypatch.setattr(feeds, "tls_context", trusting_test_ca)
+    yield server
+    server.stop()
+
+
+def test_https_feed_is_fetched_at_the_vetted_address_with_its_name_for_tls(
+    world, public_internet, tls_server
+):
+    tls_server.serve("/feed", GOOD_FEED)
+    org = organisation(
+        world, "AL", f"https://cso.example:{tls_server.port}/feed", "Secure CSO"
+    )
+
+    assert feeds.poll_organisation(org.pk).imported == 2
+
+    assert tls_server.sni_names == ["cso.example"]
+    assert public_internet.connections == [PUBLIC_IP]
+    _path, headers = tls_server.requests[0]
+    assert headers["Host"] == f"cso.example:{tls_server.port}"
+
+
+def test_https_certificate_for_another_name_is_refused(
+    world, public_internet, tls_server
+):
+    public_internet.dns["impostor.example"] = [PUBLIC_IP]
+    tls_server.serve("/feed", GOOD_FEED)
+    org = organisation(world, "AL", f"https://impostor.example:{tls_server.port}/feed")
+
+    feeds.poll_organisation(org.pk)
+
+    assert_failed_without_import(org, "certificate", "impostor.example")
+    assert tls_server.requests == []
 
 
 @pytest.mark.parametrize(
