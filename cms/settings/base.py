@@ -314,9 +314,34 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Wagtail.
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Civil Society Programme")
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
+# Search. Indexed text is folded in Python (home.textfold: scripts, Turkish i,
+# diacritics, crude stems), so the database backend uses PostgreSQL's
+# "simple" configuration (no English stemming of Albanian or Serbian words);
+# SQLite uses FTS5. For large installations set OPENSEARCH_URL (install
+# opensearch-py) or ELASTICSEARCH_URL (install elasticsearch 8).
+if env_str("OPENSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch2",
+            "URLS": [env_str("OPENSEARCH_URL")],
+            "INDEX": env_str("SEARCH_INDEX", "cms"),
+        }
+    }
+elif env_str("ELASTICSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [env_str("ELASTICSEARCH_URL")],
+            "INDEX": env_str("SEARCH_INDEX", "cms"),
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.database",
+            "SEARCH_CONFIG": "simple",
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
