@@ -14,8 +14,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .models import FeedState
 
 
-class FeedStatePermissionPolicy(ModelPermissionPolicy):
-    """Nobody adds, copies or edits a feed status: the poller owns them."""
+class SystemRecordPermissionPolicy(ModelPermissionPolicy):
+    """Nobody adds, copies or edits a record the system writes (a feed
+    status, a CSO submission); people with the permission may delete one."""
 
     READ_ONLY_ACTIONS = {"add", "change"}
 
@@ -28,7 +29,7 @@ class FeedStatePermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-register_permission_policy(FeedState, FeedStatePermissionPolicy(FeedState))
+register_permission_policy(FeedState, SystemRecordPermissionPolicy(FeedState))
 
 
 class FeedStateViewSet(SnippetViewSet):

@@ -14,7 +14,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from home.locales import content_language_codes
-from home.textfold import fold, fold_with_stems
+from home.textfold import fold_with_stems
 
 from .blocks import BodyBlock
 

@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .feed_admin import FeedStateViewSet
+from .feed_admin import FeedStateViewSet, SystemRecordPermissionPolicy
 from .models import Country, Organisation, Submission, Topic
 from .panels import ReviewQueuePanel
 
@@ -27,6 +28,9 @@ class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
     list_display = ["name", "slug"]
+
+
+register_permission_policy(Submission, SystemRecordPermissionPolicy(Submission))
 
 
 class SubmissionViewSet(SnippetViewSet):

@@ -250,3 +250,14 @@ def test_existing_unverified_organisation_is_reused(client, programme):
         ),
     )
     assert Organisation.objects.filter(verified=False).count() == 1
+
+
+def test_submission_records_are_read_only_in_the_admin(admin_client, programme):
+    post_api(admin_client, payload())
+    submission = Submission.objects.get()
+    base = "/admin/snippets/news/submission/"
+    assert admin_client.get(base).status_code == 200
+    assert admin_client.get(f"{base}inspect/{submission.pk}/").status_code == 200
+    assert admin_client.get(f"{base}edit/{submission.pk}/").status_code in (302, 403)
+    admin_client.post(f"{base}edit/{submission.pk}/", {"submitter_name": "Someone"})
+    assert Submission.objects.get().submitter_name == "Arbër Gashi"
