@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.urls import api
 
 from news.api import router as news_submissions_router
+from newsletters.api import router as newsletter_router
 from search.api import router as search_router
 
 api.title = "Civil Society Programme API"
@@ -16,6 +17,7 @@ api.description = (
     "and newsletters in eight languages."
 )
 api.add_router("/submissions/", news_submissions_router)
+api.add_router("/newsletter/", newsletter_router)
 api.add_router("/search/", search_router)
 
 

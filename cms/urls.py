@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
+    path("webhooks/anymail/", include("anymail.urls")),
     path("calendar/event/<int:page_id>.ics", event_ics, name="event_ics"),
     path("calendar/<str:iso_code>.ics", country_events_ics, name="country_events_ics"),
 ]
@@ -31,6 +32,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("submit-news/", submit_news, name="submit_news"),
+    path("newsletter/", include("newsletters.urls")),
     path("search/", search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -365,3 +365,36 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# ---------------------------------------------------------------------------
+# NEWSLETTERS: lists, subscribers, consent, bounces (newsletters app).
+# Consent text version stored with every consent event; raise it whenever the
+# wording subscribers agree to changes.
+NEWSLETTERS_CONSENT_TEXT_VERSION = env_str("NEWSLETTERS_CONSENT_TEXT_VERSION", "1")
+# Rate limits (attempts, window seconds): subscribe requests per client IP and
+# per address; at most one confirmation email per address per window.
+NEWSLETTERS_SUBSCRIBE_RATE_PER_IP = (
+    env_int("NEWSLETTERS_SUBSCRIBE_PER_IP_PER_HOUR", 20),
+    3600,
+)
+NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS = (
+    env_int("NEWSLETTERS_SUBSCRIBE_PER_ADDRESS_PER_HOUR", 10),
+    3600,
+)
+NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL = env_int(
+    "NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL", 3600
+)
+# Link lifetimes: confirmation links, and preference/unsubscribe links in mail.
+NEWSLETTERS_CONFIRM_MAX_AGE = env_int("NEWSLETTERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+NEWSLETTERS_MANAGE_MAX_AGE = env_int("NEWSLETTERS_MANAGE_MAX_AGE", 400 * 24 * 3600)
+# Soft bounces (mailbox full, deferred) before an address is suppressed.
+NEWSLETTERS_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTERS_SOFT_BOUNCE_LIMIT", 5)
+# VERP return path: "bounces@example.org" sends as bounces+<token>@example.org;
+# empty means no VERP (bounces come through the email service's webhooks).
+NEWSLETTERS_RETURN_PATH = env_str("NEWSLETTERS_RETURN_PATH", "")
+# CSV import: largest file accepted, rows per database chunk.
+NEWSLETTERS_IMPORT_MAX_BYTES = env_int("NEWSLETTERS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
+# Bounce and complaint webhooks (/webhooks/anymail/<esp>/tracking/) take HTTP
+# basic auth from ANYMAIL_WEBHOOK_SECRET ("user:password"), read into ANYMAIL
+# above with every other ANYMAIL_<KEY> variable.

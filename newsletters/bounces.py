@@ -1,0 +1,156 @@
+"""Bounces and complaints from the email service (django-anymail's tracking
+signal) and from VERP return paths.
+
+A hard bounce or a complaint suppresses the address at once; soft bounces add
+up, one per message, to NEWSLETTERS_SOFT_BOUNCE_LIMIT. Every event is handled
+once: its id (or, without one, a digest of its payload) is stored, and a
+replay finds it and changes nothing.
+"""
+
+import hashlib
+import json
+import logging
+import re
+
+from anymail.signals import EventType, RejectReason
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .addresses import InvalidAddress, normalise_email
+from .models import ConsentEvent, Subscriber, Subscription, Suppression, WebhookEvent
+from .subscriptions import ACTIVE, Context, suppress, unsubscribe
+from .tokens import subscriber_id_from_return_path
+
+log = logging.getLogger(__name__)
+
+HARD, SOFT, COMPLAINT, UNSUBSCRIBE = "hard", "soft", "complaint", "unsubscribe"
+# Bounce types the services report as "bounced" that are temporary.
+SOFT_TYPES = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
+DSN_STATUS = re.compile(r"^Status:\s*([245])\.\d{1,3}\.\d{1,3}", re.M | re.I)
+
+
+def classify(event):
+    """hard, soft, complaint, unsubscribe, or None for events that change nothing."""
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if event.event_type == EventType.COMPLAINED:
+        return COMPLAINT
+    if event.event_type == EventType.UNSUBSCRIBED:
+        return UNSUBSCRIBE
+    if event.event_type == EventType.DEFERRED:
+        return SOFT
+    if event.event_type == EventType.BOUNCED:
+        return SOFT if esp_event.get("Type") in SOFT_TYPES else HARD
+    if event.event_type == EventType.REJECTED and event.reject_reason in (
+        RejectReason.INVALID,
+        RejectReason.BOUNCED,
+    ):
+        return HARD
+    return None
+
+
+def _event_id(esp, event):
+    if event.event_id:
+        return str(event.event_id)[:200]
+    payload = json.dumps(event.esp_event, sort_keys=True, default=str)
+    return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _first_time(esp, event_id, event_type):
+    """Store the event id; False if it was stored before (a replay)."""
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(
+                esp=esp[:40], event_id=event_id, event_type=event_type[:40]
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def handle_tracking(sender, event, esp_name, **kwargs):
+    """Receiver of anymail.signals.tracking."""
+    kind = classify(event)
+    if kind is None:
+        return
+    try:
+        address = normalise_email(event.recipient or "")
+    except InvalidAddress:
+        log.warning("%s %s event without a usable recipient", esp_name, kind)
+        return
+    with transaction.atomic():
+        if not _first_time(esp_name, _event_id(esp_name, event), event.event_type):
+            return
+        if (
+            kind == SOFT
+            and event.message_id
+            and not _first_time(
+                esp_name, f"soft:{event.message_id}"[:200], "soft-per-message"
+            )
+        ):
+            return
+        apply(address, kind, f"{esp_name} {event.event_type}")
+
+
+def apply(address, kind, detail):
+    """What a bounce, complaint or unsubscribe of ``address`` does."""
+    subscriber = Subscriber.objects.filter(email=address).first()
+    ctx = Context(source=ConsentEvent.Source.EMAIL_SERVICE, source_detail=detail)
+    if kind == HARD:
+        suppress(address, Suppression.Reason.HARD_BOUNCE, detail)
+        _mark_bounced(subscriber)
+    elif kind == COMPLAINT:
+        suppress(address, Suppression.Reason.COMPLAINT, detail)
+        if subscriber:
+            unsubscribe(subscriber, None, ctx, kind=ConsentEvent.Kind.COMPLAINT)
+    elif kind == UNSUBSCRIBE:
+        if subscriber:
+            unsubscribe(subscriber, None, ctx)
+    elif kind == SOFT and subscriber:
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            soft_bounces=F("soft_bounces") + 1
+        )
+        subscriber.refresh_from_db(fields=["soft_bounces"])
+        if subscriber.soft_bounces >= settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
+            suppress(address, Suppression.Reason.SOFT_BOUNCES, detail)
+            _mark_bounced(subscriber)
+
+
+def _mark_bounced(subscriber):
+    if subscriber is not None:
+        subscriber.subscriptions.filter(status__in=ACTIVE).update(
+            status=Subscription.Status.BOUNCED
+        )
+
+
+def handle_inbound(sender, event, esp_name, **kwargs):
+    """Receiver of anymail.signals.inbound: delivery reports sent back to a
+    VERP address (bounces+<id>-<mac>@domain) name their subscriber."""
+    message = event.message
+    if message is None:
+        return
+    recipients = [message.envelope_recipient or ""] + [
+        addr.addr_spec for addr in (message.to or [])
+    ]
+    subscriber_id = next(
+        (
+            found
+            for found in map(subscriber_id_from_return_path, recipients)
+            if found is not None
+        ),
+        None,
+    )
+    if subscriber_id is None:
+        return
+    match = DSN_STATUS.search(message.as_string())
+    if match is None or match.group(1) == "2":
+        return
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return
+    kind = HARD if match.group(1) == "5" else SOFT
+    event_id = event.event_id or message.get("Message-ID", "")
+    with transaction.atomic():
+        if event_id and not _first_time(esp_name, f"verp:{event_id}"[:200], kind):
+            return
+        apply(subscriber.email, kind, f"{esp_name} VERP DSN")

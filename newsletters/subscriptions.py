@@ -1,0 +1,381 @@
+"""Subscribing, confirming, changing preferences and leaving: the one path the
+HTML pages, the API, the admin and the webhooks all take, each step leaving a
+consent event."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+
+from home.http import client_ip, user_agent
+from home.ratelimit import hit
+
+from .addresses import hash_normalised
+from .links import confirm_url, preferences_url
+from .models import (
+    ConsentEvent,
+    MailingList,
+    Subscriber,
+    Subscription,
+    Suppression,
+    is_suppressed,
+)
+from .tokens import InvalidToken, read_confirm_token, read_manage_token
+
+Status = Subscription.Status
+ACTIVE = (Status.PENDING, Status.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a consent act came from, stored with its event."""
+
+    source: str
+    ip: str | None = None
+    user_agent: str = ""
+    source_detail: str = ""
+
+    @classmethod
+    def of(cls, request, source, detail=""):
+        return cls(
+            source=source,
+            ip=client_ip(request) or None,
+            user_agent=user_agent(request),
+            source_detail=detail,
+        )
+
+
+def record(kind, subscriber, ctx, mailing_list=None, language=""):
+    return ConsentEvent.objects.create(
+        kind=kind,
+        source=ctx.source,
+        source_detail=ctx.source_detail[:255],
+        email_hash=hash_normalised(subscriber.email),
+        subscriber_id=subscriber.pk,
+        mailing_list=mailing_list,
+        language=language or subscriber.language,
+        ip_address=ctx.ip,
+        user_agent=ctx.user_agent[:400],
+        consent_text_version=settings.NEWSLETTERS_CONSENT_TEXT_VERSION,
+    )
+
+
+def public_lists():
+    return MailingList.objects.filter(is_public=True).select_related("country")
+
+
+# Subscribing -----------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    status: int  # 202 accepted, 400 invalid, 429 too many
+    form: object = None
+    errors: dict = field(default_factory=dict)
+    retry_after: int = 0
+
+
+def handle_subscribe(request, data, source):
+    """Rate limits, validation, then the request; the answer never tells
+    whether the address was known, subscribed or suppressed."""
+    from .forms import SubscribeForm
+
+    limit, window = settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_IP
+    verdict = hit("newsletter-ip", client_ip(request), limit, window)
+    if not verdict.allowed:
+        return Outcome(429, retry_after=verdict.retry_after)
+    form = SubscribeForm(data)
+    if not form.is_valid():
+        return Outcome(400, form=form, errors=form.errors.get_json_data())
+    if form.is_spam():
+        return Outcome(202, form=form)
+    email = form.cleaned_data["email"]
+    limit, window = settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS
+    verdict = hit("newsletter-address", email, limit, window)
+    if not verdict.allowed:
+        return Outcome(429, form=form, retry_after=verdict.retry_after)
+    request_subscription(
+        email,
+        form.cleaned_data["lists"],
+        form.cleaned_data["language"],
+        Context.of(request, source),
+        name=form.cleaned_data.get("name", ""),
+    )
+    return Outcome(202, form=form)
+
+
+def request_subscription(email, lists, language, ctx, name="", rate_limited=True):
+    """Record a wish to receive ``lists``; mail a confirmation when needed.
+
+    ``email`` is normalised. A suppressed address is ignored silently. A
+    subscriber who left, bounced or complained starts again as pending: coming
+    back takes a new opt-in. Confirmed subscriptions stay as they are.
+    ``rate_limited=False`` (from the preferences page, reached with a link only
+    the address holds) mails a new link even if one went out recently.
+    """
+    if is_suppressed(email):
+        return
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.get_or_create(
+            email=email, defaults={"name": name[:200], "language": language}
+        )
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if (
+            not created
+            and not subscriber.subscriptions.filter(status=Status.CONFIRMED).exists()
+        ):
+            # Nobody reads for them yet: the newest request sets name and language.
+            subscriber.language = language
+            subscriber.name = name[:200] or subscriber.name
+            subscriber.save(update_fields=["language", "name", "updated_at"])
+        _add_lists(subscriber, lists, language, ctx)
+        mail = _confirmation_mail_due(subscriber, rate_limited)
+    if mail:
+        transaction.on_commit(lambda: mail(subscriber.pk, language))
+
+
+def _add_lists(subscriber, lists, language, ctx):
+    existing = {s.mailing_list_id: s for s in subscriber.subscriptions.all()}
+    now = timezone.now()
+    for mailing_list in lists:
+        current = existing.get(mailing_list.pk)
+        if current is not None and current.status == Status.CONFIRMED:
+            continue
+        status = Status.PENDING if mailing_list.double_opt_in else Status.CONFIRMED
+        if current is None:
+            current = Subscription(subscriber=subscriber, mailing_list=mailing_list)
+        current.status = status
+        current.confirmed_at = now if status == Status.CONFIRMED else None
+        current.save()
+        record(ConsentEvent.Kind.SUBSCRIBE, subscriber, ctx, mailing_list, language)
+
+
+def _confirmation_mail_due(subscriber, rate_limited=True):
+    """The mail to send now (a fresh single-use link), or None while one sent
+    within NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL is still the one to use."""
+    pending = subscriber.subscriptions.filter(status=Status.PENDING).exists()
+    interval = settings.NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL
+    verdict = hit("newsletter-confirm-mail", subscriber.email, 1, interval)
+    if rate_limited and not verdict.allowed:
+        return None
+    if not pending:
+        return send_already_subscribed
+    subscriber.new_confirm_nonce()
+    subscriber.save(update_fields=["confirm_nonce", "updated_at"])
+    return send_confirmation
+
+
+def _send(subscriber, language, template, context):
+    with translation.override(language):
+        subject = render_to_string(f"newsletters/email/{template}_subject.txt", context)
+        body = render_to_string(f"newsletters/email/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [subscriber.email])
+
+
+def send_confirmation(subscriber_id, language):
+    """Ask the address to confirm, in ``language``; no news in it."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or not subscriber.confirm_nonce:
+        return
+    url = confirm_url(subscriber, language)
+    _send(subscriber, language, "confirm_subscription", {"confirm_url": url})
+
+
+def send_already_subscribed(subscriber_id, language):
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return
+    url = preferences_url(subscriber, language)
+    _send(subscriber, language, "already_subscribed", {"preferences_url": url})
+
+
+# Confirming -----------------------------------------------------------------
+
+
+def pending_confirmation(token):
+    """The subscriber a confirmation token names, if it still works."""
+    subscriber_id, nonce = read_confirm_token(token)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if (
+        subscriber is None
+        or not subscriber.confirm_nonce
+        or not constant_time_compare(subscriber.confirm_nonce, nonce)
+    ):
+        raise InvalidToken
+    return subscriber
+
+
+def confirm(token, ctx):
+    """Confirm every pending subscription of the token's subscriber, once."""
+    with transaction.atomic():
+        subscriber_id, nonce = read_confirm_token(token)
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id)
+        subscriber = subscriber.first()
+        if (
+            subscriber is None
+            or not subscriber.confirm_nonce
+            or not constant_time_compare(subscriber.confirm_nonce, nonce)
+        ):
+            raise InvalidToken
+        subscriber.confirm_nonce = ""
+        subscriber.save(update_fields=["confirm_nonce", "updated_at"])
+        if is_suppressed(subscriber.email):
+            return subscriber, []
+        confirmed = []
+        now = timezone.now()
+        for sub in subscriber.subscriptions.filter(
+            status=Status.PENDING
+        ).select_related("mailing_list"):
+            sub.status = Status.CONFIRMED
+            sub.confirmed_at = now
+            sub.save(update_fields=["status", "confirmed_at", "updated_at"])
+            record(ConsentEvent.Kind.CONFIRM, subscriber, ctx, sub.mailing_list)
+            confirmed.append(sub.mailing_list)
+    return subscriber, confirmed
+
+
+# Managing and leaving --------------------------------------------------------
+
+
+def subscriber_for_manage_token(token):
+    """(subscriber, list ids or None) for a preferences/unsubscribe token."""
+    claim = read_manage_token(token)
+    subscriber = Subscriber.objects.filter(pk=claim.subscriber_id).first()
+    if subscriber is None:
+        raise InvalidToken
+    return subscriber, claim.list_ids
+
+
+def unsubscribe(subscriber, list_ids, ctx, kind=ConsentEvent.Kind.UNSUBSCRIBE):
+    """Leave ``list_ids`` (every list when None). Idempotent."""
+    new_status = (
+        Status.COMPLAINED
+        if kind == ConsentEvent.Kind.COMPLAINT
+        else Status.UNSUBSCRIBED
+    )
+    with transaction.atomic():
+        subs = subscriber.subscriptions.select_for_update().filter(status__in=ACTIVE)
+        if list_ids is not None:
+            subs = subs.filter(mailing_list_id__in=list_ids)
+        now = timezone.now()
+        left = []
+        for sub in subs.select_related("mailing_list"):
+            sub.status = new_status
+            sub.unsubscribed_at = now
+            sub.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+            record(kind, subscriber, ctx, sub.mailing_list)
+            left.append(sub.mailing_list)
+        if list_ids is None and subscriber.confirm_nonce:
+            subscriber.confirm_nonce = ""
+            subscriber.save(update_fields=["confirm_nonce", "updated_at"])
+    return left
+
+
+def active_public_lists(subscriber):
+    return [
+        sub.mailing_list
+        for sub in subscriber.subscriptions.filter(
+            status__in=ACTIVE, mailing_list__is_public=True
+        ).select_related("mailing_list__country")
+    ]
+
+
+@dataclass
+class PreferencesChange:
+    language_changed: bool = False
+    left: list = field(default_factory=list)
+    added: list = field(default_factory=list)
+
+
+def update_preferences(subscriber, lists, language, ctx):
+    """Follow exactly ``lists`` of the public lists, read ``language``.
+
+    Leaving a list and changing the language apply at once; a list added here
+    waits for a confirmation mailed to the address, as on the first subscribe.
+    """
+    change = PreferencesChange()
+    wanted = {mailing_list.pk: mailing_list for mailing_list in lists}
+    current = {mailing_list.pk for mailing_list in active_public_lists(subscriber)}
+    with transaction.atomic():
+        if language != subscriber.language:
+            subscriber.language = language
+            subscriber.save(update_fields=["language", "updated_at"])
+            record(ConsentEvent.Kind.PREFERENCES, subscriber, ctx, language=language)
+            change.language_changed = True
+        gone = sorted(current - set(wanted))
+        if gone:
+            change.left = unsubscribe(subscriber, gone, ctx)
+        change.added = [wanted[pk] for pk in wanted if pk not in current]
+    if change.added:
+        request_subscription(
+            subscriber.email, change.added, language, ctx, rate_limited=False
+        )
+    return change
+
+
+# Suppression -----------------------------------------------------------------
+
+
+def suppress(email, reason, note=""):
+    """Never mail ``email`` (normalised) again; its subscriptions end."""
+    digest = hash_normalised(email)
+    Suppression.objects.get_or_create(
+        email_hash=digest, defaults={"reason": reason, "note": note[:255]}
+    )
+
+
+# Data subject requests -------------------------------------------------------
+
+
+def export_data(subscriber):
+    """Everything stored about ``subscriber``, for a data access request."""
+    digest = hash_normalised(subscriber.email)
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "language": subscriber.language,
+        "created_at": subscriber.created_at.isoformat(),
+        "soft_bounces": subscriber.soft_bounces,
+        "subscriptions": [
+            {
+                "list": sub.mailing_list.name,
+                "country": sub.mailing_list.country.iso_code,
+                "status": sub.status,
+                "created_at": sub.created_at.isoformat(),
+                "confirmed_at": sub.confirmed_at and sub.confirmed_at.isoformat(),
+                "unsubscribed_at": sub.unsubscribed_at
+                and sub.unsubscribed_at.isoformat(),
+            }
+            for sub in subscriber.subscriptions.select_related("mailing_list__country")
+        ],
+        "consent_events": [
+            {
+                "time": event.created_at.isoformat(),
+                "kind": event.kind,
+                "source": event.source,
+                "source_detail": event.source_detail,
+                "list": event.mailing_list.name if event.mailing_list else None,
+                "language": event.language,
+                "ip_address": event.ip_address,
+                "user_agent": event.user_agent,
+                "consent_text_version": event.consent_text_version,
+            }
+            for event in ConsentEvent.objects.filter(email_hash=digest)
+            .select_related("mailing_list")
+            .order_by("created_at", "pk")
+        ],
+    }
+
+
+def erase(subscriber, ctx):
+    """Delete the subscriber's personal data; keep the address's hash
+    suppressed so it is never mailed again, and the consent log (keyed by
+    that hash, with no address) as proof of what was consented and when."""
+    with transaction.atomic():
+        record(ConsentEvent.Kind.ERASURE, subscriber, ctx)
+        suppress(subscriber.email, Suppression.Reason.ERASED)
+        subscriber.delete()
