@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.locales import content_language_codes
 from home.textfold import fold_with_stems
@@ -96,6 +97,14 @@ class Country(TranslatableMixin, models.Model):
         FieldPanel("languages"),
         FieldPanel("is_regional"),
     ]
+    # Translations: the name is translated; codes and flags are the same row
+    # of facts in every language.
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("iso_code", overridable=False),
+        SynchronizedField("languages", overridable=False),
+        SynchronizedField("is_regional", overridable=False),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("country")
@@ -119,6 +128,7 @@ class Topic(TranslatableMixin, models.Model):
     slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug")]
+    translatable_fields = [TranslatableField("name"), TranslatableField("slug")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("topic")
@@ -180,6 +190,20 @@ class Organisation(FoldedSearchMixin, TranslatableMixin, index.Indexed, models.M
         ),
         FieldPanel("logo"),
         FieldPanel("verified"),
+    ]
+    # Translations: the description is translated; the name stays the
+    # organisation's own (a translator may give a local form); contacts,
+    # country, logo and verification are synchronised.
+    translatable_fields = [
+        TranslatableField("description"),
+        SynchronizedField("name"),
+        SynchronizedField("kind", overridable=False),
+        SynchronizedField("country", overridable=False),
+        SynchronizedField("website", overridable=False),
+        SynchronizedField("contact_email", overridable=False),
+        SynchronizedField("logo", overridable=False),
+        SynchronizedField("feed_url", overridable=False),
+        SynchronizedField("verified", overridable=False),
     ]
     search_fields = [
         *FoldedSearchMixin.folded_search_fields,
@@ -331,6 +355,16 @@ class NewsPage(FoldedSearchMixin, CountryOwnedPage):
             heading=_("Provenance"),
         ),
     ]
+    # Translations: title, lead and body are translated; the date, image,
+    # organisation, topics and provenance are the same in every language.
+    override_translatable_fields = [
+        SynchronizedField("date", overridable=False),
+        SynchronizedField("hero_image", overridable=False),
+        SynchronizedField("organisation", overridable=False),
+        SynchronizedField("topics", overridable=False),
+        SynchronizedField("provenance", overridable=False),
+        SynchronizedField("source_url", overridable=False),
+    ]
     search_fields = [
         *Page.search_fields,
         *FoldedSearchMixin.folded_search_fields,
@@ -339,6 +373,8 @@ class NewsPage(FoldedSearchMixin, CountryOwnedPage):
         index.FilterField("date"),
         index.FilterField("country"),
         index.FilterField("locale"),
+        index.FilterField("expire_at"),
+        index.FilterField("url_path"),
     ]
     parent_page_types = ["news.NewsSectionPage"]
     subpage_types = []
@@ -424,6 +460,20 @@ class EventPage(FoldedSearchMixin, CountryOwnedPage):
         FieldPanel("languages"),
         FieldPanel("description"),
     ]
+    # Translations: title, description, venue and city are translated; when,
+    # where (country), who organises and registration are synchronised.
+    override_translatable_fields = [
+        SynchronizedField("event_type", overridable=False),
+        SynchronizedField("start", overridable=False),
+        SynchronizedField("end", overridable=False),
+        SynchronizedField("time_zone", overridable=False),
+        SynchronizedField("is_online", overridable=False),
+        SynchronizedField("venue_country", overridable=False),
+        SynchronizedField("organiser", overridable=False),
+        SynchronizedField("registration_url", overridable=False),
+        SynchronizedField("registration_deadline", overridable=False),
+        SynchronizedField("languages", overridable=False),
+    ]
     search_fields = [
         *Page.search_fields,
         *FoldedSearchMixin.folded_search_fields,
@@ -434,6 +484,8 @@ class EventPage(FoldedSearchMixin, CountryOwnedPage):
         index.FilterField("event_type"),
         index.FilterField("country"),
         index.FilterField("locale"),
+        index.FilterField("expire_at"),
+        index.FilterField("url_path"),
     ]
     parent_page_types = ["news.EventSectionPage"]
     subpage_types = []

@@ -398,3 +398,61 @@ NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
 # Bounce and complaint webhooks (/webhooks/anymail/<esp>/tracking/) take HTTP
 # basic auth from ANYMAIL_WEBHOOK_SECRET ("user:password"), read into ANYMAIL
 # above with every other ANYMAIL_<KEY> variable.
+
+# ---------------------------------------------------------------------------
+# TRANSLATION: wagtail-localize as an editorial process (home.translation).
+# Translations start as drafts, whatever the source's state; a reviewer of the
+# language publishes them through the "Translation review" workflow.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
+# Machine translation, routed per language pair (home.translation.machine):
+# DeepL when DEEPL_AUTH_KEY is set, LibreTranslate when LIBRETRANSLATE_URL is
+# set, and an offline placeholder that marks its output, so every pair has a
+# draft for a reviewer. Serbian Cyrillic <-> Latin is converted, not
+# translated; Montenegrin is translated through the Serbian Latin model.
+MACHINE_TRANSLATION_TIMEOUT = env_int("MACHINE_TRANSLATION_TIMEOUT", 30)
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "home.translation.machine.RoutingTranslator",
+    "OPTIONS": {
+        "ENGINES": {
+            "deepl": {
+                "CLASS": "home.translation.machine.DeepLTranslator",
+                "OPTIONS": {
+                    "AUTH_KEY": env_str("DEEPL_AUTH_KEY"),
+                    "API_URL": env_str("DEEPL_API_URL"),
+                    "TIMEOUT": MACHINE_TRANSLATION_TIMEOUT,
+                    "LANGUAGE_CODES": {"en": "en-gb", "sr-latn": "sr"},
+                    "LANGUAGES": env_list("DEEPL_LANGUAGES", ["en", "tr"]),
+                },
+            }
+            if env_str("DEEPL_AUTH_KEY")
+            else None,
+            "libretranslate": {
+                "CLASS": "home.translation.machine.LibreTranslator",
+                "OPTIONS": {
+                    "URL": env_str("LIBRETRANSLATE_URL"),
+                    "API_KEY": env_str("LIBRETRANSLATE_API_KEY"),
+                    "TIMEOUT": MACHINE_TRANSLATION_TIMEOUT,
+                    "LANGUAGE_CODES": {"sr-latn": "sr"},
+                    "LANGUAGES": env_list("LIBRETRANSLATE_LANGUAGES", []) or None,
+                },
+            }
+            if env_str("LIBRETRANSLATE_URL")
+            else None,
+            "offline": {"CLASS": "home.translation.machine.OfflineTranslator"},
+        },
+        # (source, target, engine), first match wins; "*" matches any language.
+        "ROUTES": [
+            ("*", "*", "deepl"),
+            ("*", "*", "libretranslate"),
+            ("*", "*", "offline"),
+        ],
+        "VIA": {"cnr": "sr-latn"},
+        "SCRIPT_VIA": {"sr": "sr-latn"},
+    },
+}
+# Translatable snippets that language teams edit, each limited to its languages.
+TRANSLATION_SNIPPET_MODELS = ["news.Country", "news.Topic", "news.Organisation"]
+# Page types on the translation status board (Reports -> Translation status).
+TRANSLATION_STATUS_PAGE_MODELS = ["news.NewsPage", "news.EventPage"]
+MIDDLEWARE = [*MIDDLEWARE, "home.translation.middleware.TranslationScopeMiddleware"]
