@@ -4,10 +4,17 @@ Wagtail 8's own v3 API (django-ninja) is the base; each app's router is
 mounted on it here, and only here.
 """
 
+from django.http import Http404
 from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.urls import api
 
-from news.api import router as news_submissions_router
+from home.api_errors import BadParameter, error_body, field_error
+from news.api import (
+    directory_router,
+    events_router,
+    news_router,
+    submissions_router,
+)
 from newsletters.api import router as newsletter_router
 from search.api import router as search_router
 
@@ -16,7 +23,10 @@ api.description = (
     "Read API for the programme website: news, events, organisations, countries "
     "and newsletters in eight languages."
 )
-api.add_router("/submissions/", news_submissions_router)
+api.add_router("/news/", news_router)
+api.add_router("/events/", events_router)
+api.add_router("/", directory_router)
+api.add_router("/submissions/", submissions_router)
 api.add_router("/newsletter/", newsletter_router)
 api.add_router("/search/", search_router)
 
@@ -33,7 +43,21 @@ def bad_parameters(request, exc):
             {"message": str(error.get("msg", "Invalid value.")), "code": "invalid"}
         )
     return api.create_response(
+        request, error_body(400, "Invalid request", errors), status=400
+    )
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request, exc):
+    return api.create_response(
         request,
-        {"status": 400, "title": "Invalid request", "errors": errors},
+        error_body(400, "Invalid request", field_error(exc.field, exc.message)),
         status=400,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, error_body(404, str(exc) or "Not found"), status=404
     )

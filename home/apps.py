@@ -14,6 +14,9 @@ class HomeConfig(AppConfig):
     verbose_name = "Home and site settings"
 
     def ready(self):
+        from .api_cache import connect_page_signals
+
+        connect_page_signals()
         post_migrate.connect(
             _ensure_structure, sender=self, dispatch_uid="home.ensure_structure"
         )

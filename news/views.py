@@ -12,6 +12,7 @@ from .forms import SubmissionForm
 from .ical import calendar
 from .models import Country, EventPage
 from .submissions import handle_submission
+from .visibility import published
 
 
 @csrf_protect
@@ -44,7 +45,7 @@ def _ics_response(body, filename):
 
 
 def _public_events():
-    return EventPage.objects.live().public().select_related("locale")
+    return published(EventPage).select_related("locale")
 
 
 @cache_control(public=True, max_age=300)

@@ -19,6 +19,7 @@ from wagtail.search.query import And, Or, PlainText
 
 from home.textfold import fold, stem
 from news.models import Country, EventPage, NewsPage, Organisation
+from news.visibility import page_path, published
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -45,7 +46,7 @@ class SearchType:
             # Organisations are rarely translated: search every locale's rows
             # and keep one per organisation (see _one_per_organisation).
             return Organisation.objects.filter(verified=True)
-        return self.model.objects.live().public().filter(locale=locale)
+        return published(self.model).filter(locale=locale)
 
 
 TYPES = {
@@ -279,7 +280,8 @@ def _hit(name, obj, isos, terms, score=0.0):
     if isinstance(obj, Organisation):
         title, text, url, date = obj.name, obj.description, obj.website, None
     else:
-        title, text, url = obj.title, obj.search_text(), obj.url or ""
+        title, text = obj.title, obj.search_text()
+        url = page_path(obj.url_path, obj.locale.language_code)
         date = getattr(obj, "date", None) or getattr(obj, "start", None)
     return Hit(
         type=name,

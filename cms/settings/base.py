@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "home.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -304,6 +304,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
     },
 }
+
+# API response caching (home.api_cache): server-side, invalidated on publish.
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
+API_CACHE_CONTROL = env_str("API_CACHE_CONTROL", "public, max-age=60")
+# Dotted path of a function called after content changes, to purge a CDN.
+API_PURGE_HOOK = env_str("API_PURGE_HOOK", "")
 
 # Headless API: the website's origins may call it from browsers.
 WEBSITE_ORIGINS = env_list("WEBSITE_ORIGINS", ["http://localhost:3000"])

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from .submissions import handle_submission
+from ..submissions import handle_submission
 
 router = Router(tags=["submissions"])
 

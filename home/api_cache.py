@@ -1,0 +1,147 @@
+"""HTTP caching for the public API: ETag, Last-Modified, 304, and a server-side
+response cache that content changes invalidate at once.
+
+Invalidation is one counter, the content version, kept in the shared cache:
+every publish, unpublish, move or deletion of a page, and every save or
+deletion of a registered model (countries, organisations, topics...), bumps
+it. Cached responses are keyed by the version, so the next GET after a change
+misses the cache and sees the change; nothing has to find and delete keys.
+A CDN in front is told through API_PURGE_HOOK (a dotted path to a function
+called with no arguments after each bump, once the transaction commits).
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.module_loading import import_string
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+VERSION_KEY = "api:content-version"
+CHANGED_AT_KEY = "api:content-changed-at"
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(time.time() * 1000)
+        cache.add(VERSION_KEY, version, timeout=None)
+        cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def content_changed_at():
+    return cache.get(CHANGED_AT_KEY) or time.time()
+
+
+def bump_content_version(**kwargs):
+    """Mark every cached API response stale, now and again after commit (a
+    reader between the two would otherwise cache the pre-commit state)."""
+    _bump()
+    transaction.on_commit(_bump_and_purge)
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+    cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+
+
+def _bump_and_purge():
+    _bump()
+    hook = getattr(settings, "API_PURGE_HOOK", "")
+    if hook:
+        import_string(hook)()
+
+
+def invalidate_on_change(*models):
+    """Bump the content version whenever one of ``models`` is saved or deleted."""
+    for model in models:
+        uid = f"api_cache:{model._meta.label}"
+        post_save.connect(
+            bump_content_version, sender=model, dispatch_uid=uid + ":save"
+        )
+        post_delete.connect(
+            bump_content_version, sender=model, dispatch_uid=uid + ":delete"
+        )
+
+
+def connect_page_signals():
+    page_published.connect(bump_content_version, dispatch_uid="api_cache:published")
+    page_unpublished.connect(bump_content_version, dispatch_uid="api_cache:unpublished")
+    post_page_move.connect(bump_content_version, dispatch_uid="api_cache:moved")
+    post_delete.connect(_page_deleted, dispatch_uid="api_cache:page-deleted")
+
+
+def _page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        bump_content_version()
+
+
+def _etag(body):
+    return quote_etag(hashlib.blake2b(body, digest_size=16).hexdigest())
+
+
+def _not_modified(request, etag, last_modified):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip() for tag in if_none_match.split(",")}
+        return etag in tags or f"W/{etag}" in tags or "*" in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(last_modified) <= since
+
+
+def cached_api(view):
+    """GET responses: served from the server-side cache while the content
+    version holds, with ETag, Last-Modified and Cache-Control, and 304 for a
+    matching conditional request. Other methods pass through untouched."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version = content_version()
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"api:response:{version}:{digest}"
+        cached = cache.get(key)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return _with_cache_headers(response, cacheable=False)
+            cached = (
+                response.content,
+                response["Content-Type"],
+                content_changed_at(),
+            )
+            cache.set(key, cached, timeout=settings.API_CACHE_SECONDS)
+        body, content_type, changed_at = cached
+        etag = _etag(body)
+        if _not_modified(request, etag, changed_at):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(body, content_type=content_type)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(changed_at)
+        return _with_cache_headers(response, cacheable=True)
+
+    return wrapper
+
+
+def _with_cache_headers(response, cacheable):
+    if cacheable:
+        response["Cache-Control"] = settings.API_CACHE_CONTROL
+    else:
+        response.setdefault("Cache-Control", "no-store")
+    response["Vary"] = "Accept-Encoding, Origin"
+    return response
