@@ -6,7 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.api_cache import cached_api
 from home.views import healthz
+from news.syndication import AtomNewsFeed, NewsFeed
 from news.views import country_events_ics, event_ics, submit_news
 from search.views import search_page
 
@@ -19,6 +21,16 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
     path("webhooks/anymail/", include("anymail.urls")),
+    path(
+        "feeds/news/<str:language_code>.rss",
+        cached_api(NewsFeed()),
+        name="news_rss",
+    ),
+    path(
+        "feeds/news/<str:language_code>.atom",
+        cached_api(AtomNewsFeed()),
+        name="news_atom",
+    ),
     path("calendar/event/<int:page_id>.ics", event_ics, name="event_ics"),
     path("calendar/<str:iso_code>.ics", country_events_ics, name="country_events_ics"),
 ]

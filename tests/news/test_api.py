@@ -305,3 +305,31 @@ def test_events_upcoming_and_past(client, programme):
     assert upcoming["items"][0]["ics_url"].endswith(".ics")
     past = client.get("/api/v3/events/?locale=en&when=past").json()
     assert [i["title"] for i in past["items"]] == ["gone"]
+
+
+def test_rss_and_atom_feeds_per_locale_and_country(client, programme):
+    import xml.etree.ElementTree as ET  # noqa: S405 - our own output
+
+    news(programme, "XK", "sq", "lajm", "Lajm nga Prizreni ë ç")
+    news(programme, "RS", "sq", "tjeter", "Lajm nga Serbia")
+    news(programme, "XK", "sq", "draft", f"{LEAK_WORD} draft", publish=False)
+    rss = client.get("/feeds/news/sq.rss?country=XK")
+    assert rss.status_code == 200
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(rss.content)  # noqa: S314
+    titles = [item.findtext("title") for item in root.iter("item")]
+    assert titles == ["Lajm nga Prizreni ë ç"]
+    assert root.find("channel/language").text == "sq"
+    link = root.find("channel/item/link").text
+    assert link == "http://testserver/sq/news/xk/lajm/"
+
+    atom = client.get("/feeds/news/sq.atom")
+    assert atom.status_code == 200
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(atom.content).findall("a:entry", ns)  # noqa: S314
+    assert {e.findtext("a:title", namespaces=ns) for e in entries} == {
+        "Lajm nga Prizreni ë ç",
+        "Lajm nga Serbia",
+    }
+    assert client.get("/feeds/news/xx.rss").status_code == 404
+    assert client.get("/feeds/news/sq.rss?country=ZZ").status_code == 404
