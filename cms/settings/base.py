@@ -411,6 +411,9 @@ NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
 # language publishes them through the "Translation review" workflow.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_LOCALIZE_DEFAULT_TRANSLATION_MODE = "synced"
+# Approving a language's review publishes without a publish permission on the
+# whole locale; every other workflow publishes as Wagtail does.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "home.translation.finish.publish_on_approval"
 # Machine translation, routed per language pair (home.translation.machine):
 # DeepL when DEEPL_AUTH_KEY is set, LibreTranslate when LIBRETRANSLATE_URL is
 # set, and an offline placeholder that marks its output, so every pair has a
