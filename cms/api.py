@@ -13,6 +13,7 @@ from news.api import (
     directory_router,
     events_router,
     news_router,
+    preview_router,
     submissions_router,
 )
 from newsletters.api import router as newsletter_router
@@ -27,6 +28,7 @@ api.add_router("/news/", news_router)
 api.add_router("/events/", events_router)
 api.add_router("/", directory_router)
 api.add_router("/submissions/", submissions_router)
+api.add_router("/preview/", preview_router)
 api.add_router("/newsletter/", newsletter_router)
 api.add_router("/search/", search_router)
 

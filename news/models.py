@@ -4,8 +4,10 @@ Each country owns a section under the news index and under the events index (in
 every locale), so that Wagtail's subtree permissions scope each country's team.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -302,6 +304,15 @@ class CountryOwnedPage(Page):
     def save(self, *args, **kwargs):
         self._take_country_from_section()
         return super().save(*args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        """With a website preview URL configured, the admin's preview shows
+        the website's own rendering of this draft (news.preview)."""
+        if settings.WEBSITE_PREVIEW_URL:
+            from .preview import preview_url
+
+            return HttpResponseRedirect(preview_url(self))
+        return super().serve_preview(request, mode_name)
 
     def _take_country_from_section(self):
         parent = self.get_parent() if self.path else None

@@ -311,6 +311,11 @@ API_CACHE_CONTROL = env_str("API_CACHE_CONTROL", "public, max-age=60")
 # Dotted path of a function called after content changes, to purge a CDN.
 API_PURGE_HOOK = env_str("API_PURGE_HOOK", "")
 
+# Headless preview: the website page that renders a draft from
+# /api/v3/preview/?token=...; empty keeps Wagtail's own preview.
+WEBSITE_PREVIEW_URL = env_str("WEBSITE_PREVIEW_URL", "")
+PREVIEW_SECONDS = env_int("PREVIEW_SECONDS", 3600)
+
 # Headless API: the website's origins may call it from browsers.
 WEBSITE_ORIGINS = env_list("WEBSITE_ORIGINS", ["http://localhost:3000"])
 CORS_ALLOWED_ORIGINS = WEBSITE_ORIGINS

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Tag
@@ -31,6 +32,7 @@ MAX_LIMIT = 100
 news_router = Router(tags=["news"])
 events_router = Router(tags=["events"])
 directory_router = Router(tags=["directory"])
+preview_router = Router(tags=["preview"])
 
 
 # Schemas -------------------------------------------------------------------
@@ -473,6 +475,10 @@ def list_events(request, filters: Query[EventFilters]):
 @decorate_view(cached_api)
 def event_detail(request, page_id: int, params: Query[DetailParams]):
     page, requested = _detail(_events_queryset(), page_id, params)
+    return _event_detail(page, requested)
+
+
+def _event_detail(page, requested):
     data = _event_items([page])[0]
     data.update(
         requested_locale=requested, description=serialise.stream_data(page.description)
@@ -572,3 +578,38 @@ def list_locales(request):
         {"code": code, "name": str(name), "fallbacks": fallback_chain(code)[1:]}
         for code, name in names.items()
     ]
+
+
+# Preview -------------------------------------------------------------------
+
+
+class PreviewOut(Schema):
+    type: Literal["news", "event"]
+    news: NewsDetail | None = None
+    event: EventDetail | None = None
+
+
+class PreviewParams(Schema):
+    token: str = Field(description="From the admin's preview link; expires")
+
+
+@preview_router.get(
+    "/",
+    response=PreviewOut,
+    summary="Draft content for the website's preview page",
+)
+@decorate_view(never_cache)
+def preview(request, params: Query[PreviewParams]):
+    from ..preview import load
+
+    page = load(params.token)
+    if page is None:
+        raise Http404("Unknown or expired preview token.")
+    code = page.locale.language_code
+    if isinstance(page, NewsPage):
+        return {"type": "news", "news": _news_detail(page, code)}
+    data = _event_items([page])[0]
+    data.update(
+        requested_locale=code, description=serialise.stream_data(page.description)
+    )
+    return {"type": "event", "event": data}

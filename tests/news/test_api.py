@@ -333,3 +333,32 @@ def test_rss_and_atom_feeds_per_locale_and_country(client, programme):
     }
     assert client.get("/feeds/news/xx.rss").status_code == 404
     assert client.get("/feeds/news/sq.rss?country=ZZ").status_code == 404
+
+
+def test_headless_preview_shows_the_draft_for_a_valid_token_only(
+    client, programme, settings, rf
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    settings.WEBSITE_PREVIEW_URL = "https://www.example.org/preview"
+    page = news(programme, "XK", "sq", "preview-me", "Titulli i publikuar")
+    page.title = "Titulli në draft"
+    response = page.serve_preview(rf.get("/"), "")
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.netloc == "www.example.org"
+    token = parse_qs(location.query)["token"][0]
+
+    preview = client.get("/api/v3/preview/", {"token": token})
+    assert preview.status_code == 200
+    assert "no-store" in preview["Cache-Control"]
+    assert preview.json()["news"]["title"] == "Titulli në draft"
+    live = client.get(f"/api/v3/news/{page.pk}/").json()
+    assert live["title"] == "Titulli i publikuar"
+
+    assert client.get("/api/v3/preview/", {"token": token + "x"}).status_code == 404
+    assert client.get("/api/v3/preview/").status_code == 400
+    from django.core.cache import cache
+
+    cache.delete(f"preview:{token}")  # what expiry does
+    assert client.get("/api/v3/preview/", {"token": token}).status_code == 404

@@ -1,0 +1,41 @@
+"""Headless preview: the admin's preview opens the website's preview page with
+a token; the API gives the previewed (unsaved) content for that token only.
+
+The previewed page is stored server-side in the shared cache under a random
+token for PREVIEW_SECONDS; the token is the only key to it, and it expires.
+"""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+
+KEY = "preview:{token}"
+
+
+def store(page):
+    token = secrets.token_urlsafe(32)
+    payload = {
+        "content_type": ContentType.objects.get_for_model(page).pk,
+        "data": json.dumps(page.serializable_data(), cls=DjangoJSONEncoder),
+    }
+    cache.set(KEY.format(token=token), payload, timeout=settings.PREVIEW_SECONDS)
+    return token
+
+
+def load(token):
+    """The previewed page for a valid token, else None."""
+    if not token or len(token) > 100:
+        return None
+    payload = cache.get(KEY.format(token=token))
+    if payload is None:
+        return None
+    model = ContentType.objects.get_for_id(payload["content_type"]).model_class()
+    return model.from_serializable_data(json.loads(payload["data"]))
+
+
+def preview_url(page):
+    return f"{settings.WEBSITE_PREVIEW_URL}?token={store(page)}"
