@@ -2,15 +2,17 @@
 through newsletters.scoping (registered in wagtail_hooks)."""
 
 import csv
+import functools
 import json
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -44,6 +46,30 @@ def _page(request, template, title, context=None, status=200, icon="mail"):
         | (context or {}),
         status=status,
     )
+
+
+def scoped(view):
+    """Out-of-scope or unknown lists and subscribers answer 403, alike for both.
+
+    Not a 404: Django's LocaleMiddleware redirects a 404 outside the language
+    prefixes to the /en/ page tree, and Wagtail turns PermissionDenied into a
+    redirect to the dashboard; an explicit 403 is what the officer should see.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (Http404, PermissionDenied) as error:
+            return _page(
+                request,
+                "forbidden",
+                _("Not available"),
+                {"reason": str(error)},
+                status=403,
+            )
+
+    return wrapper
 
 
 def _status_counts():
@@ -389,7 +415,7 @@ class SuppressForm(forms.Form):
 def suppression(request):
     """Superusers add an address that must never be mailed."""
     if not request.user.is_superuser:
-        return _page(request, "forbidden", _("Suppressed addresses"), status=403)
+        raise PermissionDenied(_("Only administrators may do this."))
     form = SuppressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         suppress(

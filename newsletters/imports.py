@@ -14,6 +14,7 @@ never change an existing subscriber's name, language or subscriptions.
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import islice
@@ -115,12 +116,17 @@ def detect_encoding(sample):
 
 
 def _plausibility(sample, encoding):
+    """More letters of the region's alphabets, fewer other non-ASCII characters,
+    and no word mixing Latin and Cyrillic letters."""
     text = sample.decode(encoding, errors="replace")
     score = 0
     for char in text:
-        if char.isascii():
-            continue
-        score += 1 if char in REGIONAL_LETTERS else -2
+        if not char.isascii():
+            score += 1 if char in REGIONAL_LETTERS else -2
+    for word in re.findall(r"[^\W\d_]+", text):
+        mixed = any(c.isascii() for c in word)
+        if mixed and any("\u0400" <= c <= "\u04ff" for c in word):
+            score -= 3
     return score
 
 

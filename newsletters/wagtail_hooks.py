@@ -46,7 +46,11 @@ urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_urls():
-    return [path("audience/", include((urlpatterns, app_name), namespace=app_name))]
+    scoped = [
+        path(str(p.pattern), admin_views.scoped(p.callback), name=p.name)
+        for p in urlpatterns
+    ]
+    return [path("audience/", include((scoped, app_name), namespace=app_name))]
 
 
 class MailingListPermissionPolicy(ModelPermissionPolicy):

@@ -174,3 +174,15 @@ def test_one_client_is_limited_per_ip(client, lists, settings):
 def test_unsubscribe_url_is_in_the_readers_language(lists):
     subscriber = Subscriber.objects.create(email="a@example.org", language="tr")
     assert "/tr/newsletter/unsubscribe/" in unsubscribe_url(subscriber)
+
+
+@pytest.mark.django_db
+def test_demo_data_gives_every_country_one_public_list(lists):
+    from newsletters import demo
+    from newsletters.models import MailingList
+
+    lists["RS"].delete()
+    demo.load(lambda message: None)
+    demo.load(lambda message: None)
+    assert MailingList.objects.filter(country__iso_code="RS").count() == 1
+    assert MailingList.objects.count() == 3
