@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo clean-var
+.PHONY: run test lint format install migrate demo clean-var bench-api
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -46,6 +46,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## Benchmarks P4/P5 (see docs/benchmarks.md); needs DATABASE_URL, REDIS_URL, wrk.
+bench-api: install
+	$(PY) tests/bench/run_api.py
 
 ## Start again from an empty embedded database, broker and mail folder.
 clean-var:
