@@ -117,18 +117,18 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         )
 
     def _keys_in_country(self, iso_code):
-        keys = Page.objects.none().values("translation_key")
+        keys = set()
         for model in status_page_models():
             try:
                 model._meta.get_field("country")
             except LookupError:
                 continue
-            keys = keys.union(
-                model.objects.filter(country__iso_code=iso_code).values(
-                    "translation_key"
-                )
+            keys.update(
+                model.objects.filter(country__iso_code=iso_code)
+                .order_by()
+                .values_list("translation_key", flat=True)
             )
-        return [row["translation_key"] for row in keys]
+        return keys
 
     @staticmethod
     def _translations(rows):
