@@ -1,0 +1,8 @@
+"""Demo data for home: the language teams and their review workflows."""
+
+from .translation.teams import ensure_language_teams
+
+
+def load(log):
+    teams = ensure_language_teams()
+    log(f"Language teams ready: {len(teams)} languages, translators and reviewers.")
