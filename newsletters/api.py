@@ -4,9 +4,10 @@ Every answer to a subscribe request is the same whether or not the address is
 known, subscribed or suppressed. Tokens come from links in the emails.
 """
 
-from django.http import JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
+
+from home.api_errors import Problem, problem
 
 from .forms import PreferencesForm
 from .models import ConsentEvent
@@ -50,12 +51,6 @@ class Accepted(Schema):
     )
 
 
-class Problem(Schema):
-    status: int
-    title: str
-    errors: dict[str, list[dict[str, str]]] = {}
-
-
 class TokenIn(Schema):
     token: str = Field(max_length=500)
 
@@ -80,22 +75,13 @@ class Unsubscribed(Schema):
     status: str = "unsubscribed"
 
 
-def _problem(status, title, errors=None, retry_after=0):
-    response = JsonResponse(
-        {"status": status, "title": title, "errors": errors or {}}, status=status
-    )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
 def _bad_token(error):
     """410 for a genuine but expired token, else 400 naming the field. (Not
     404: Django's LocaleMiddleware turns a 404 outside the language-prefixed
     URLs into a redirect.)"""
     if isinstance(error, ExpiredToken):
-        return _problem(410, "This link has expired")
-    return _problem(
+        return problem(410, "This link has expired")
+    return problem(
         400,
         "This link does not work",
         {"token": [{"message": "Unknown, altered or used token.", "code": "invalid"}]},
@@ -132,8 +118,8 @@ def subscribe(request, payload: SubscribeIn):
     if outcome.status == 202:
         return Status(202, Accepted())
     if outcome.status == 429:
-        return _problem(429, "Too many requests", retry_after=outcome.retry_after)
-    return _problem(400, "Invalid subscription", outcome.errors)
+        return problem(429, "Too many requests", retry_after=outcome.retry_after)
+    return problem(400, "Invalid subscription", outcome.errors)
 
 
 @router.post(
@@ -188,7 +174,7 @@ def change_preferences(request, payload: PreferencesIn):
         {"countries": payload.countries, "language": payload.language}
     )
     if not form.is_valid():
-        return _problem(400, "Invalid preferences", form.errors.get_json_data())
+        return problem(400, "Invalid preferences", form.errors.get_json_data())
     update_preferences(
         subscriber,
         form.cleaned_data["lists"],

@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.http import JsonResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from .query import TYPES, SearchError, autocomplete, search
+from home.api_errors import Problem
+
+from .query import TYPES, autocomplete, search
 
 router = Router(tags=["search"])
 
@@ -66,43 +67,23 @@ class AutocompleteParams(Schema):
     limit: int = Field(8, ge=1, le=20)
 
 
-class ErrorOut(Schema):
-    status: int
-    title: str
-    errors: dict[str, list[dict[str, str]]]
-
-
-def _bad_request(error):
-    return JsonResponse(
-        {
-            "status": 400,
-            "title": "Invalid search",
-            "errors": {error.field: [{"message": error.message, "code": "invalid"}]},
-        },
-        status=400,
-    )
-
-
 @router.get(
     "/",
-    response={200: SearchOut, 400: ErrorOut},
+    response={200: SearchOut, 400: Problem},
     summary="Search news, events and organisations",
 )
 def search_view(request, params: Query[SearchParams]):
     types = [t.strip() for t in params.type.split(",") if t.strip()]
-    try:
-        results = search(
-            params.q,
-            locale=params.locale,
-            types=types,
-            country=params.country,
-            date_from=params.date_from,
-            date_to=params.date_to,
-            limit=params.limit,
-            offset=params.offset,
-        )
-    except SearchError as error:
-        return _bad_request(error)
+    results = search(
+        params.q,
+        locale=params.locale,
+        types=types,
+        country=params.country,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        limit=params.limit,
+        offset=params.offset,
+    )
     return {
         "query": results.query,
         "locale": results.locale,
@@ -116,12 +97,9 @@ def search_view(request, params: Query[SearchParams]):
 
 @router.get(
     "/autocomplete/",
-    response={200: SuggestionsOut, 400: ErrorOut},
+    response={200: SuggestionsOut, 400: Problem},
     summary="Suggest titles while the reader types",
 )
 def autocomplete_view(request, params: Query[AutocompleteParams]):
-    try:
-        hits = autocomplete(params.q, locale=params.locale, limit=params.limit)
-    except SearchError as error:
-        return _bad_request(error)
+    hits = autocomplete(params.q, locale=params.locale, limit=params.limit)
     return {"query": params.q, "results": [vars(hit) for hit in hits]}

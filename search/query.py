@@ -17,6 +17,7 @@ from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, PlainText
 
+from home.api_errors import BadParameter
 from home.textfold import fold, stem
 from news.models import Country, EventPage, NewsPage, Organisation
 from news.visibility import page_path, published
@@ -27,13 +28,9 @@ CANDIDATES = 100
 SNIPPET_WORDS = 30
 
 
-class SearchError(ValueError):
-    """A parameter a client sent is not acceptable; ``field`` names it."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class SearchError(BadParameter):
+    """A search parameter a client sent is not acceptable; ``field`` names it
+    (the API answers 400 through its BadParameter handler)."""
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Public API of the news app: CSO submissions."""
 
-from django.http import JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
+
+from home.api_errors import Problem, problem
 
 from ..submissions import handle_submission
 
@@ -28,15 +29,9 @@ class SubmissionAccepted(Schema):
     status: str = "received"
 
 
-class FieldErrors(Schema):
-    status: int
-    title: str
-    errors: dict[str, list[dict[str, str]]]
-
-
 @router.post(
     "/",
-    response={202: SubmissionAccepted, 400: FieldErrors, 429: FieldErrors},
+    response={202: SubmissionAccepted, 400: Problem, 429: Problem},
     summary="Send news for review",
     description=(
         "A CSO sends a news item. It becomes a draft that a communications "
@@ -53,12 +48,7 @@ def create_submission(request, payload: SubmissionIn):
     if outcome.status == 202:
         return Status(202, SubmissionAccepted())
     if outcome.status == 429:
-        response = JsonResponse(
-            {"status": 429, "title": "Too many submissions", "errors": {}},
-            status=429,
-        )
-        response["Retry-After"] = str(outcome.retry_after)
-        return response
+        return problem(429, "Too many submissions", retry_after=outcome.retry_after)
     return Status(
-        400, FieldErrors(status=400, title="Invalid submission", errors=outcome.errors)
+        400, Problem(status=400, title="Invalid submission", errors=outcome.errors)
     )
