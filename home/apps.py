@@ -14,9 +14,14 @@ class HomeConfig(AppConfig):
     verbose_name = "Home and site settings"
 
     def ready(self):
-        from .api_cache import connect_page_signals
+        from wagtail.models import PageViewRestriction, Site
+
+        from .api_cache import connect_page_signals, invalidate_on_change
 
         connect_page_signals()
+        # A page made private, or a site re-rooted, must leave cached
+        # responses at once.
+        invalidate_on_change(PageViewRestriction, Site)
         post_migrate.connect(
             _ensure_structure, sender=self, dispatch_uid="home.ensure_structure"
         )

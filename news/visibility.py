@@ -4,16 +4,29 @@ Live, public (no view restriction on the page or an ancestor), not past its
 expiry, and inside the default site's trees (every locale's root).
 """
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Site
 
+from home.api_cache import content_version
+
 
 def site_root_paths():
-    site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
-    if site is None:
-        return []
-    return [root.url_path for root in site.root_page.get_translations(inclusive=True)]
+    """url_paths of the default site's locale roots; kept in the cache until
+    the content version changes (a site or page change bumps it)."""
+    key = f"visibility:site-roots:{content_version()}"
+    roots = cache.get(key)
+    if roots is None:
+        site = Site.objects.select_related("root_page").filter(is_default_site=True)
+        site = site.first()
+        roots = (
+            [r.url_path for r in site.root_page.get_translations(inclusive=True)]
+            if site
+            else []
+        )
+        cache.set(key, roots, timeout=3600)
+    return roots
 
 
 def published(model):

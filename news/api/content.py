@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema
@@ -26,6 +26,7 @@ from home.locales import fallback_chain
 from ..models import Country, EventPage, NewsPage, Organisation, Topic
 from ..visibility import published
 from . import serialise
+from .listing import encode, news_page_json
 
 MAX_LIMIT = 100
 
@@ -375,7 +376,8 @@ def _detail(queryset, page_id, params):
 @news_router.get("/", response=NewsList, summary="List news")
 @decorate_view(cached_api)
 def list_news(request, filters: Query[NewsFilters]):
-    queryset = _news_queryset()
+    visible = published(NewsPage)
+    queryset = visible
     if filters.country:
         queryset = queryset.filter(
             country__translation_key__in=_country_keys(filters.country)
@@ -391,16 +393,14 @@ def list_news(request, filters: Query[NewsFilters]):
     if filters.date_to:
         queryset = queryset.filter(date__lte=filters.date_to)
     queryset, _chain = _choose_locales(queryset, filters.locale, filters.fallback)
-    queryset = (
-        _with_news_relations(queryset).defer("body", "search_description")
-    ).order_by("-date", "-pk")
-    total, items = _page(queryset, filters)
-    return {
+    total, items = news_page_json(queryset, visible, filters.offset, filters.limit)
+    body = {
         "total": total,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": _news_items(items),
+        "items": items,
     }
+    return HttpResponse(encode(body), content_type="application/json; charset=utf-8")
 
 
 def _news_detail(page, requested):

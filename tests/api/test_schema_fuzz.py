@@ -3,9 +3,9 @@ generated valid and invalid input, never answers with a server error, and
 its successful responses conform to the schema."""
 
 import pytest
+import schemathesis
 from django.core import signals
 from django.db import close_old_connections
-import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -14,7 +14,10 @@ from cms.wsgi import application
 
 # The project's public endpoints; Wagtail's own authenticated write API is
 # Wagtail's to test.
-PUBLIC = r"^/api/v3/(news|events|organisations|countries|topics|locales|search|preview|submissions|newsletter)"
+PUBLIC = (
+    r"^/api/v3/(news|events|organisations|countries|topics|locales|search"
+    r"|preview|submissions|newsletter)"
+)
 
 schema = schemathesis.openapi.from_wsgi("/api/v3/openapi.json", application).include(
     path_regex=PUBLIC

@@ -362,3 +362,11 @@ def test_headless_preview_shows_the_draft_for_a_valid_token_only(
 
     cache.delete(f"preview:{token}")  # what expiry does
     assert client.get("/api/v3/preview/", {"token": token}).status_code == 404
+
+
+def test_making_a_page_private_removes_it_from_cached_responses(client, programme):
+    page = news(programme, "XK", "en", "soon-private", "Soon private")
+    url = "/api/v3/news/?locale=en"
+    assert [i["title"] for i in client.get(url).json()["items"]] == ["Soon private"]
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert client.get(url).json()["items"] == []
