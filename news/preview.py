@@ -5,6 +5,7 @@ The previewed page is stored server-side in the shared cache under a random
 token for PREVIEW_SECONDS; the token is the only key to it, and it expires.
 """
 
+import hashlib
 import json
 import secrets
 
@@ -13,7 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
-KEY = "preview:{token}"
+
+def cache_key(token):
+    # Tokens come from outside: hash them into a safe, fixed-length key.
+    return "preview:" + hashlib.sha256(token.encode()).hexdigest()
 
 
 def store(page):
@@ -22,7 +26,7 @@ def store(page):
         "content_type": ContentType.objects.get_for_model(page).pk,
         "data": json.dumps(page.serializable_data(), cls=DjangoJSONEncoder),
     }
-    cache.set(KEY.format(token=token), payload, timeout=settings.PREVIEW_SECONDS)
+    cache.set(cache_key(token), payload, timeout=settings.PREVIEW_SECONDS)
     return token
 
 
@@ -30,7 +34,7 @@ def load(token):
     """The previewed page for a valid token, else None."""
     if not token or len(token) > 100:
         return None
-    payload = cache.get(KEY.format(token=token))
+    payload = cache.get(cache_key(token))
     if payload is None:
         return None
     model = ContentType.objects.get_for_id(payload["content_type"]).model_class()

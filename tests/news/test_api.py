@@ -360,7 +360,9 @@ def test_headless_preview_shows_the_draft_for_a_valid_token_only(
     assert client.get("/api/v3/preview/").status_code == 400
     from django.core.cache import cache
 
-    cache.delete(f"preview:{token}")  # what expiry does
+    from news.preview import cache_key
+
+    cache.delete(cache_key(token))  # what expiry does
     assert client.get("/api/v3/preview/", {"token": token}).status_code == 404
 
 
