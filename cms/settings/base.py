@@ -104,7 +104,12 @@ TEMPLATES = [
 # Database: DATABASE_URL (postgres://user:pass@host:5432/name in production),
 # else SQLite under var/ in WAL mode so that the web process and the worker can
 # write side by side.
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    # The embedded default keeps its files under var/; SQLite will not create
+    # the folder itself.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
