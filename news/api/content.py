@@ -264,10 +264,10 @@ def _in_country(queryset, iso):
 
 def _choose_locales(queryset, code, fallback):
     """Narrow to one locale, or with ``fallback`` to the best available
-    translation of each item along the chain. Returns (queryset, chain)."""
+    translation of each item along the chain."""
     _locale(code)
     if not fallback:
-        return queryset.filter(locale__language_code=code), [code]
+        return queryset.filter(locale__language_code=code)
     chain = fallback_chain(code)
     rank = {language: position for position, language in enumerate(chain)}
     best = {}
@@ -277,7 +277,7 @@ def _choose_locales(queryset, code, fallback):
     for pk, key, language in rows:
         if key not in best or rank[language] < best[key][1]:
             best[key] = (pk, rank[language])
-    return queryset.filter(pk__in=[pk for pk, _rank in best.values()]), chain
+    return queryset.filter(pk__in=[pk for pk, _rank in best.values()])
 
 
 def _page(queryset, paging):
@@ -287,7 +287,9 @@ def _page(queryset, paging):
 
 
 def _news_items(items):
-    translations = serialise.translations_by_key(items, published(NewsPage))
+    translations = serialise.translations_by_key(
+        {page.translation_key for page in items}, published(NewsPage)
+    )
     result = []
     for page in items:
         data = serialise.base_page_data(page, translations)
@@ -317,7 +319,9 @@ def _with_news_relations(queryset):
 
 
 def _event_items(items):
-    translations = serialise.translations_by_key(items, published(EventPage))
+    translations = serialise.translations_by_key(
+        {page.translation_key for page in items}, published(EventPage)
+    )
     result = []
     for page in items:
         data = serialise.base_page_data(page, translations)
@@ -392,7 +396,7 @@ def list_news(request, filters: Query[NewsFilters]):
         queryset = queryset.filter(date__gte=filters.date_from)
     if filters.date_to:
         queryset = queryset.filter(date__lte=filters.date_to)
-    queryset, _chain = _choose_locales(queryset, filters.locale, filters.fallback)
+    queryset = _choose_locales(queryset, filters.locale, filters.fallback)
     total, items = news_page_json(queryset, visible, filters.offset, filters.limit)
     body = {
         "total": total,
@@ -464,7 +468,7 @@ def list_events(request, filters: Query[EventFilters]):
         queryset = queryset.filter(start__date__gte=filters.date_from)
     if filters.date_to:
         queryset = queryset.filter(start__date__lte=filters.date_to)
-    queryset, _chain = _choose_locales(queryset, filters.locale, filters.fallback)
+    queryset = _choose_locales(queryset, filters.locale, filters.fallback)
     order = ("-start", "-pk") if filters.when == "past" else ("start", "pk")
     total, items = _page(queryset.order_by(*order), filters)
     return {

@@ -16,7 +16,7 @@ from wagtail.images import get_image_model
 
 from ..models import Country, NewsPage, Organisation
 from ..visibility import page_path
-from .serialise import RENDITIONS, absolute
+from .serialise import RENDITIONS, absolute, translations_by_key
 
 ROW_FIELDS = (
     "pk", "title", "slug", "url_path", "translation_key", "last_published_at",
@@ -44,7 +44,9 @@ def news_page_json(queryset, published, offset, limit):
     image_ids |= {org["logo_id"] for org in organisations.values()} - {None}
     images = _images(image_ids)
     topics = _topics(ids)
-    translations = _translations({row["translation_key"] for row in ordered}, published)
+    translations = translations_by_key(
+        {row["translation_key"] for row in ordered}, published
+    )
     items = []
     for row in ordered:
         code = row["locale__language_code"]
@@ -162,18 +164,4 @@ def _images(ids):
             "height": image["height"],
             "renditions": renditions,
         }
-    return result
-
-
-def _translations(keys, published):
-    result = defaultdict(list)
-    if not keys:
-        return result
-    rows = (
-        published.filter(translation_key__in=keys)
-        .values_list("translation_key", "pk", "locale__language_code", "url_path")
-        .order_by("locale__language_code")
-    )
-    for key, pk, code, url_path in rows:
-        result[key].append({"locale": code, "id": pk, "url": page_path(url_path, code)})
     return result

@@ -78,10 +78,9 @@ def organisation_data(organisation):
     }
 
 
-def translations_by_key(pages, published):
-    """{translation_key: [{locale, id, url}]} of the published translations,
-    ``published`` being the queryset of what the API may show."""
-    keys = {page.translation_key for page in pages}
+def translations_by_key(keys, published):
+    """{translation_key: [{locale, id, url}]} of the published translations of
+    ``keys``, ``published`` being the queryset of what the API may show."""
     if not keys:
         return {}
     rows = (
