@@ -19,6 +19,8 @@ from .models import (
     NewsSectionPage,
 )
 
+# Apps that own country-sectioned trees of their own (newsletters) add them
+# with ``register_kind`` from their AppConfig.ready: news may not import them.
 INDEX_TITLES = {
     "news": {
         "en": "News", "sq": "Lajme", "bs": "Vijesti", "mk": "Вести",
@@ -34,6 +36,13 @@ KINDS = {
     "news": (NewsIndexPage, NewsSectionPage),
     "events": (EventIndexPage, EventSectionPage),
 }
+
+
+def register_kind(key, index_model, section_model, titles):
+    """Another country-sectioned tree: ensure_sections, section_for and the
+    country teams' permissions and workflow then cover it too."""
+    KINDS[key] = (index_model, section_model)
+    INDEX_TITLES[key] = titles
 
 
 def default_locale():

@@ -19,8 +19,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .models import Country, CountryTeam, EventSectionPage, NewsSectionPage
-from .structure import default_locale
+from .models import Country, CountryTeam
+from .structure import KINDS, default_locale
 
 PAGE_PERMISSIONS = {
     CountryTeam.Role.EDITOR: ["add_page", "change_page"],
@@ -88,11 +88,12 @@ def ensure_country_teams(countries=None):
 
 
 def sections_of(country):
-    """The country's news and event sections in every locale."""
+    """The country's sections (news, events and registered kinds), every locale."""
     key = country.translation_key
     return [
-        *NewsSectionPage.objects.filter(country__translation_key=key),
-        *EventSectionPage.objects.filter(country__translation_key=key),
+        section
+        for _index, section_model in KINDS.values()
+        for section in section_model.objects.filter(country__translation_key=key)
     ]
 
 

@@ -12,3 +12,18 @@ class NewslettersConfig(AppConfig):
 
         tracking.connect(handle_tracking, dispatch_uid="newsletters.bounces.tracking")
         inbound.connect(handle_inbound, dispatch_uid="newsletters.bounces.inbound")
+
+        from news.structure import register_kind
+
+        from .models import NewsletterIndexPage, NewsletterSectionPage
+
+        register_kind(
+            "newsletters",
+            NewsletterIndexPage,
+            NewsletterSectionPage,
+            {
+                "en": "Newsletters", "sq": "Buletinet", "bs": "Bilteni",
+                "mk": "Билтени", "cnr": "Bilteni", "sr": "Билтени",
+                "sr-latn": "Bilteni", "tr": "Bültenler",
+            },
+        )  # fmt: skip

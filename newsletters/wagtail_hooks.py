@@ -117,3 +117,8 @@ def audience_menu():
     return SubmenuMenuItem(
         _("Audience"), Menu(items=items), icon_name="group", order=250
     )
+
+
+# Composition (preview, test sends, sender identities) and campaigns (send
+# wizard, progress, reports) register their own hooks on import.
+from . import hooks_campaigns, hooks_composition  # noqa: E402, F401

@@ -473,5 +473,9 @@ WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
 # Translatable snippets that language teams edit, each limited to its languages.
 TRANSLATION_SNIPPET_MODELS = ["news.Country", "news.Topic", "news.Organisation"]
 # Page types on the translation status board (Reports -> Translation status).
-TRANSLATION_STATUS_PAGE_MODELS = ["news.NewsPage", "news.EventPage"]
+TRANSLATION_STATUS_PAGE_MODELS = [
+    "news.NewsPage",
+    "news.EventPage",
+    "newsletters.NewsletterPage",
+]
 MIDDLEWARE = [*MIDDLEWARE, "home.translation.middleware.TranslationScopeMiddleware"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import Country, validate_language_codes
 
-from .addresses import email_hash
+from ..addresses import email_hash
 
 LANGUAGE_CHOICES = settings.WAGTAIL_CONTENT_LANGUAGES
 

@@ -1,0 +1,1 @@
+"""Admin hooks of campaigns: the send wizard, progress and reports."""

@@ -1,0 +1,1 @@
+"""Admin hooks of newsletter composition: sender identities, test sends."""
