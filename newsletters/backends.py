@@ -16,6 +16,7 @@ with import_string, as wagtail-localize loads its machine translators):
   service sends a whole chunk in one call.
 """
 
+import contextlib
 import smtplib
 from dataclasses import dataclass
 
@@ -153,10 +154,8 @@ class DjangoTransport(Transport):
 
     def close(self):
         if self.backend is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.backend.close()
-            except (OSError, smtplib.SMTPException):
-                pass
             self.backend = None
 
     def send(self, outgoing):
