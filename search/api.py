@@ -21,7 +21,9 @@ class HitOut(Schema):
     url: str
     locale: str
     country: str | None = Field(description="ISO code of the item's country")
-    date: str | None = Field(description="News date or event start (ISO 8601)")
+    date: str | None = Field(
+        description="News date, event start or newsletter publication (ISO 8601)"
+    )
     snippet: str = Field(
         description="Text around the first match, HTML-escaped, matches in <mark>"
     )
@@ -70,7 +72,7 @@ class AutocompleteParams(Schema):
 @router.get(
     "/",
     response={200: SearchOut, 400: Problem},
-    summary="Search news, events and organisations",
+    summary="Search news, events, organisations and newsletters",
 )
 def search_view(request, params: Query[SearchParams]):
     types = [t.strip() for t in params.type.split(",") if t.strip()]

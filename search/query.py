@@ -1,4 +1,4 @@
-"""One query over news, events and organisations, in one locale.
+"""One query over news, events, organisations and newsletters, in one locale.
 
 The query is folded (home.textfold) exactly as the indexed text was, then run
 through Wagtail's search backend on the folded fields of each type; results
@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Locale
@@ -50,7 +51,12 @@ TYPES = {
     "news": SearchType(NewsPage, "date"),
     "event": SearchType(EventPage, "start"),
     "organisation": SearchType(Organisation, None),
+    # By app registry, not import: search depends on news and home only.
+    "newsletter": SearchType(
+        apps.get_model("newsletters", "NewsletterPage"), "first_published_at"
+    ),
 }
+DATE_FIELDS = {kind.model: kind.date_field for kind in TYPES.values()}
 
 
 @dataclass
@@ -279,7 +285,7 @@ def _hit(name, obj, isos, terms, score=0.0):
     else:
         title, text = obj.title, obj.search_text()
         url = page_path(obj.url_path, obj.locale.language_code)
-        date = getattr(obj, "date", None) or getattr(obj, "start", None)
+        date = getattr(obj, DATE_FIELDS[type(obj)])
     return Hit(
         type=name,
         id=obj.pk,

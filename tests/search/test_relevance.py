@@ -12,6 +12,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 from news.models import Country, EventPage, NewsPage, Organisation
 from news.structure import section_for
+from newsletters.models import NewsletterPage
 from search.query import search
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,19 @@ ORGANISATIONS = [
      "Podrška udruženjima u sjeveroistočnoj Bosni."),
 ]  # fmt: skip
 
+# (key, country, locale, title, subject, intro)
+NEWSLETTERS = [
+    ("nl-rs-oct", "RS", "sr", "Билтен за октобар",
+     "Билтен: грађанске иницијативе у Крагујевцу",
+     "Ове недеље пишемо о локалним фондовима и учешћу грађана."),
+    ("nl-tr-kasim", "TR", "tr", "Kasım bülteni",
+     "Kasım bülteni: Diyarbakır'da katılımcı bütçe",
+     "Yerel yönetimlerle işbirliği ve gönüllü ağları üzerine haberler."),
+    ("nl-xk-nentor", "XK", "sq", "Buletini i nëntorit",
+     "Buletini: çështjet mjedisore në Ferizaj",
+     "Organizatat e shoqërisë civile raportojnë për ujërat e zeza."),
+]  # fmt: skip
+
 COUNTRY_NAMES = {
     "RS": "Serbia", "XK": "Kosovo", "TR": "Turkey", "BA": "Bosnia and Herzegovina",
     "MK": "North Macedonia", "ME": "Montenegro", "EU": "Regional",
@@ -98,6 +112,12 @@ CASES = [
     ("belgrade volunteers", "en", "belgrade-en", "first"),
     ("kosovar foundation", "en", "org:Kosovar Civil Society Foundation", "first"),
     ("udruzenja tuzla", "bs", "org:Fondacija za razvoj zajednice Tuzla", "top3"),
+    ("kragujevac", "sr", "nl-rs-oct", "first"),
+    ("bilten gradjanske inicijative", "sr", "nl-rs-oct", "first"),
+    ("DİYARBAKIR", "tr", "nl-tr-kasim", "first"),
+    ("katilimci butce", "tr", "nl-tr-kasim", "first"),
+    ("ceshtjet mjedisore", "sq", "nl-xk-nentor", "first"),
+    ("ferizaj", "sq", "nl-xk-nentor", "first"),
 ]
 
 
@@ -130,6 +150,20 @@ def corpus(db):
             locale=en,
         )
         keys[("organisation", organisation.pk)] = f"org:{name}"
+    for key, iso, code, title, subject, intro in NEWSLETTERS:
+        section = section_for(
+            countries[iso], Locale.objects.get(language_code=code), "newsletters"
+        )
+        page = section.add_child(
+            instance=NewsletterPage(
+                title=title,
+                slug=key,
+                subject=subject,
+                body=[("intro", f"<p>{intro}</p>")],
+            )
+        )
+        page.save_revision().publish()
+        keys[("newsletter", page.pk)] = key
     return {"countries": countries, "keys": keys}
 
 
@@ -257,7 +291,12 @@ def test_filters_and_facets(corpus):
     )
     event.save_revision().publish()
     results = search("Beograd", locale="sr")
-    assert results.facets["type"] == {"news": 1, "event": 1, "organisation": 0}
+    assert results.facets["type"] == {
+        "news": 1,
+        "event": 1,
+        "organisation": 0,
+        "newsletter": 0,
+    }
     assert results.facets["country"] == {"RS": 2}
     only_events = search("Beograd", locale="sr", types=["event"])
     assert [hit.type for hit in only_events.hits] == ["event"]
@@ -273,3 +312,25 @@ def test_filters_and_facets(corpus):
     second_page = search("Beograd", locale="sr", limit=1, offset=1)
     assert first_page.total == second_page.total == 2
     assert first_page.hits[0].id != second_page.hits[0].id
+
+
+def test_newsletters_are_found_only_when_published(corpus):
+    section = section_for(
+        corpus["countries"]["XK"], Locale.objects.get(language_code="sq"), "newsletters"
+    )
+    draft = section.add_child(
+        instance=NewsletterPage(
+            title="Buletin sekret Qyqarë", slug="draft-nl", subject="Qyqarë", live=False
+        )
+    )
+    assert found("qyqare", "sq") == []
+    draft.save_revision().publish()
+    hits = search("qyqare", locale="sq").hits
+    assert [(hit.type, hit.title) for hit in hits] == [
+        ("newsletter", "Buletin sekret Qyqarë")
+    ]
+    assert hits[0].url.startswith("/sq/") and hits[0].country == "XK"
+    assert hits[0].date is not None
+    draft.refresh_from_db()
+    draft.unpublish()
+    assert found("qyqare", "sq") == []
