@@ -411,6 +411,37 @@ NEWSLETTERS_RETURN_PATH = env_str("NEWSLETTERS_RETURN_PATH", "")
 # CSV import: largest file accepted, rows per database chunk.
 NEWSLETTERS_IMPORT_MAX_BYTES = env_int("NEWSLETTERS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
+# Sending campaigns (newsletters.sending): recipients per chunk task; a global
+# rate in messages per second shared by all workers through Redis (0: none);
+# attempts of a temporarily refused message, with exponential backoff from
+# NEWSLETTERS_SEND_RETRY_SECONDS; deliveries left "sending" this long (a dead
+# worker) go back to the queue, and a campaign without progress this long is
+# dispatched again (the reconciler on beat); recipients checked for
+# unsubscribes and suppression this many messages ahead.
+NEWSLETTERS_SEND_CHUNK_SIZE = env_int("NEWSLETTERS_SEND_CHUNK_SIZE", 500)
+NEWSLETTERS_SEND_RATE = env_int("NEWSLETTERS_SEND_RATE", 50)
+NEWSLETTERS_SEND_MAX_ATTEMPTS = env_int("NEWSLETTERS_SEND_MAX_ATTEMPTS", 6)
+NEWSLETTERS_SEND_RETRY_SECONDS = env_int("NEWSLETTERS_SEND_RETRY_SECONDS", 60)
+NEWSLETTERS_SEND_STALE_SECONDS = env_int("NEWSLETTERS_SEND_STALE_SECONDS", 600)
+NEWSLETTERS_SEND_RECHECK_EVERY = env_int("NEWSLETTERS_SEND_RECHECK_EVERY", 25)
+NEWSLETTERS_RECONCILE_SECONDS = env_int("NEWSLETTERS_RECONCILE_SECONDS", 60)
+# Transport of campaigns and test sends (newsletters.backends): empty CLASS
+# picks DjangoTransport over EMAIL_BACKEND, or AnymailTransport when
+# EMAIL_BACKEND is an anymail service.
+NEWSLETTER_BACKEND = {
+    "CLASS": env_str("NEWSLETTER_BACKEND_CLASS", ""),
+    "OPTIONS": {},
+}
+CELERY_BEAT_SCHEDULE["newsletters-reconcile"] = {
+    "task": "newsletters.tasks.reconcile_sending",
+    "schedule": NEWSLETTERS_RECONCILE_SECONDS,
+    "options": {"expires": NEWSLETTERS_RECONCILE_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["newsletters-scheduled"] = {
+    "task": "newsletters.tasks.start_scheduled_campaigns",
+    "schedule": 30,
+    "options": {"expires": 30},
+}
 # Bounce and complaint webhooks (/webhooks/anymail/<esp>/tracking/) take HTTP
 # basic auth from ANYMAIL_WEBHOOK_SECRET ("user:password"), read into ANYMAIL
 # above with every other ANYMAIL_<KEY> variable.
