@@ -8,7 +8,7 @@ from django.http import Http404
 from ninja.errors import ValidationError as NinjaValidationError
 from wagtail.api.v3.urls import api
 
-from home.api_errors import BadParameter, error_body, field_error
+from home.api_errors import BadParameter, Problem, error_body, field_error
 from news.api import (
     directory_router,
     events_router,
@@ -63,3 +63,28 @@ def not_found(request, exc):
     return api.create_response(
         request, error_body(404, str(exc) or "Not found"), status=404
     )
+
+
+_ninja_schema = api.get_openapi_schema
+
+
+def _schema_with_limits(**kwargs):
+    """Every operation can answer 429 (home.middleware.ApiRateLimitMiddleware):
+    say so in the schema."""
+    schema = _ninja_schema(**kwargs)
+    throttled = {
+        "description": "Too many requests from this address; see Retry-After.",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation.setdefault("responses", {}).setdefault("429", throttled)
+    schema["components"].setdefault("schemas", {}).setdefault(
+        "Problem", Problem.model_json_schema()
+    )
+    return schema
+
+
+api.get_openapi_schema = _schema_with_limits

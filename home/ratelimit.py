@@ -23,11 +23,12 @@ def hit(scope, identifier, limit, window_seconds):
     window = now // window_seconds
     digest = hashlib.sha256(str(identifier).strip().lower().encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=window_seconds + 5)
+    # One round trip in the common case: the window's counter exists.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds + 5)
-        count = 1
+    except ValueError:
+        # A new window; another process may have started it meanwhile.
+        started = cache.add(key, 1, timeout=window_seconds + 5)
+        count = 1 if started else cache.incr(key)
     retry_after = (window + 1) * window_seconds - now
     return Verdict(allowed=count <= limit, retry_after=max(retry_after, 1))

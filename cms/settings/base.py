@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "home.middleware.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -312,6 +313,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # API response caching (home.api_cache): server-side, invalidated on publish.
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
+# Requests per minute per client address across the API (0: no limit).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1200)
 API_CACHE_CONTROL = env_str("API_CACHE_CONTROL", "public, max-age=60")
 # Dotted path of a function called after content changes, to purge a CDN.
 API_PURGE_HOOK = env_str("API_PURGE_HOOK", "")

@@ -32,3 +32,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
 
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The schema fuzzer sends thousands of requests a minute from one address;
+# the API limit itself is tested with a low value (tests/news/test_api_limits.py).
+API_RATE_LIMIT = 100_000
