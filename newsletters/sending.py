@@ -7,13 +7,25 @@ loses at most the message on the wire.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .addresses import InvalidAddress, normalise_email
-from .backends import SENT, ConnectionLost, Outgoing, get_transport
-from .message import PreparedMessage, sample_message_id
+from . import bounces
+from .addresses import InvalidAddress, hash_normalised, normalise_email
+from .backends import RETRY, SENT, ConnectionLost, Outgoing, get_transport
+from .message import (
+    PreparedMessage,
+    message_id,
+    recipient_values,
+    sample_message_id,
+)
+from .models import Campaign, Delivery, Subscriber, Subscription, Suppression
+from .throttle import get_throttle
 
 MAX_TEST_ADDRESSES = 10
 
@@ -89,3 +101,289 @@ def _send_one(transport, prepared, values, address):
     return TestSendResult(
         address, result.status == SENT, result.reason if result.status != SENT else ""
     )
+
+
+# Campaign chunks --------------------------------------------------------------
+
+D = Delivery.Status
+_prepared_cache = {}
+
+
+def prepared_for(edition_row):
+    """The PreparedMessage of a frozen edition, built once per worker process."""
+    from .rendering import edition_from_dict
+
+    prepared = _prepared_cache.get(edition_row.pk)
+    if prepared is None:
+        if len(_prepared_cache) > 64:
+            _prepared_cache.clear()
+        prepared = PreparedMessage.from_edition(edition_from_dict(edition_row.data))
+        _prepared_cache[edition_row.pk] = prepared
+    return prepared
+
+
+def claim(campaign_id, first_id, last_id, claim_id):
+    """Take the chunk's due pending rows (and rows this same task held before a
+    crash) with SKIP LOCKED, so a second task on the same range, a resumed
+    campaign or the reconciler never take the same row. Returns their ids."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = Delivery.objects.filter(
+            campaign_id=campaign_id, pk__gte=first_id, pk__lte=last_id
+        ).filter(
+            Q(status=D.PENDING, next_attempt_at__isnull=True)
+            | Q(status=D.PENDING, next_attempt_at__lte=now)
+            | Q(status=D.SENDING, claimed_by=claim_id)
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        ids = list(rows.values_list("pk", flat=True))
+        # Conditional: on SQLite (no row locks) a concurrent claimer loses here.
+        Delivery.objects.filter(pk__in=ids).filter(
+            Q(status=D.PENDING) | Q(status=D.SENDING, claimed_by=claim_id)
+        ).update(status=D.SENDING, claimed_by=claim_id, claimed_at=now)
+    return list(
+        Delivery.objects.filter(
+            pk__in=ids, status=D.SENDING, claimed_by=claim_id
+        ).values_list("pk", flat=True)
+    )
+
+
+def _still_mine(ids, claim_id):
+    """Refresh the claim (a live chunk is never stale) and return the rows
+    still held, in order."""
+    now = timezone.now()
+    held = Delivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_by=claim_id)
+    held.update(claimed_at=now)
+    return sorted(held.values_list("pk", flat=True))
+
+
+def _allowed(subscriber_ids, list_ids):
+    """Subscribers still confirmed on one of the lists and not suppressed."""
+    confirmed = set(
+        Subscription.objects.filter(
+            subscriber_id__in=subscriber_ids,
+            mailing_list_id__in=list_ids,
+            status=Subscription.Status.CONFIRMED,
+        ).values_list("subscriber_id", flat=True)
+    )
+    emails = dict(
+        Subscriber.objects.filter(pk__in=confirmed).values_list("pk", "email")
+    )
+    hashes = {hash_normalised(email): pk for pk, email in emails.items()}
+    suppressed = Suppression.objects.filter(email_hash__in=list(hashes))
+    for digest in suppressed.values_list("email_hash", flat=True):
+        confirmed.discard(hashes[digest])
+    return confirmed
+
+
+def _backoff(attempts):
+    return min(
+        settings.NEWSLETTERS_SEND_RETRY_SECONDS * 2 ** max(0, attempts - 1), 6 * 3600
+    )
+
+
+def _retry_or_fail(delivery_id, attempts, reason, code=None, flagged=None):
+    """A temporary failure: again later, until the attempts run out."""
+    fields = {"attempts": attempts, "reason": reason[:500], "smtp_code": code}
+    if flagged:
+        fields["flagged"] = True
+    if attempts >= settings.NEWSLETTERS_SEND_MAX_ATTEMPTS:
+        fields.update(
+            status=D.FAILED,
+            reason=f"gave up after {attempts} attempts: {reason}"[:500],
+            claimed_by="",
+        )
+    else:
+        fields.update(
+            status=D.PENDING,
+            claimed_by="",
+            next_attempt_at=timezone.now() + timedelta(seconds=_backoff(attempts)),
+        )
+    Delivery.objects.filter(pk=delivery_id).update(**fields)
+    return fields["status"] == D.PENDING
+
+
+@dataclass
+class ChunkReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    stopped: str = ""  # campaign status that stopped the chunk, if any
+    retry_in: float | None = None
+
+
+def run_chunk(campaign_id, first_id, last_id, claim_id):
+    """Send the chunk's deliveries. Raises ConnectionLost (after putting its
+    rows back) when the connection breaks, for the task to retry."""
+    report = ChunkReport()
+    status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True)
+    if status.first() != Campaign.Status.SENDING:
+        report.stopped = status.first() or "missing"
+        return report
+    ids = claim(campaign_id, first_id, last_id, claim_id)
+    if not ids:
+        return report
+    Campaign.objects.filter(pk=campaign_id).update(heartbeat_at=timezone.now())
+    list_ids = list(
+        Campaign.lists.through.objects.filter(campaign_id=campaign_id).values_list(
+            "mailinglist_id", flat=True
+        )
+    )
+    throttle = get_throttle()
+    step = max(1, settings.NEWSLETTERS_SEND_RECHECK_EVERY)
+    current = None
+    try:
+        with get_transport() as transport:
+            for start in range(0, len(ids), step):
+                batch = _still_mine(ids[start : start + step], claim_id)
+                state = status.first()
+                if state != Campaign.Status.SENDING:
+                    report.stopped = state
+                    _release(ids[start:], claim_id, state)
+                    return report
+                rows = list(
+                    Delivery.objects.filter(pk__in=batch)
+                    .select_related("subscriber", "edition")
+                    .order_by("pk")
+                )
+                allowed = _allowed([d.subscriber_id for d in rows], list_ids)
+                for delivery in rows:
+                    if delivery.subscriber_id not in allowed:
+                        Delivery.objects.filter(pk=delivery.pk).update(
+                            status=D.SKIPPED,
+                            claimed_by="",
+                            reason="unsubscribed or suppressed before sending",
+                        )
+                        report.skipped += 1
+                        continue
+                    throttle.wait()
+                    current = delivery
+                    _send_delivery(transport, campaign_id, delivery, list_ids, report)
+                    current = None
+    except ConnectionLost as exc:
+        _connection_lost(ids, claim_id, current, exc, report)
+        raise
+    return report
+
+
+def _send_delivery(transport, campaign_id, delivery, list_ids, report):
+    subscriber = delivery.subscriber
+    prepared = prepared_for(delivery.edition)
+    values, headers = recipient_values(subscriber, prepared.edition, lists=list_ids)
+    mid = message_id(campaign_id, subscriber.pk, prepared.domain())
+    data = prepared.render(
+        to=subscriber.email, message_id=mid, values=values, headers=headers
+    )
+    result = transport.send(
+        Outgoing(
+            envelope_from=headers.get("Return-Path") or prepared.from_email,
+            to=subscriber.email,
+            data=data,
+            message_id=mid,
+            prepared=prepared,
+            values=values,
+            headers=headers,
+        )
+    )
+    attempts = delivery.attempts + 1
+    if result.status == SENT:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=D.SENT,
+            sent_at=timezone.now(),
+            attempts=attempts,
+            smtp_code=result.code,
+            claimed_by="",
+        )
+        report.sent += 1
+    elif result.status == RETRY:
+        if _retry_or_fail(delivery.pk, attempts, result.reason, result.code):
+            report.deferred += 1
+            wait = _backoff(attempts)
+            report.retry_in = min(report.retry_in or wait, wait)
+        else:
+            report.failed += 1
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=D.FAILED,
+            attempts=attempts,
+            smtp_code=result.code,
+            reason=result.reason[:500],
+            claimed_by="",
+        )
+        report.failed += 1
+        if result.suppress:
+            bounces.apply(subscriber.email, bounces.HARD, f"SMTP {result.reason}"[:255])
+
+
+def _release(ids, claim_id, state):
+    """Rows of a paused or cancelled campaign go back (or are skipped)."""
+    held = Delivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_by=claim_id)
+    if state == Campaign.Status.PAUSED:
+        held.update(status=D.PENDING, claimed_by="")
+    else:
+        held.update(status=D.SKIPPED, claimed_by="", reason=f"campaign {state}")
+
+
+def _connection_lost(ids, claim_id, current, exc, report):
+    """The message on the wire counts an attempt (flagged if the server had all
+    of it); with nothing on the wire (no connection at all) every held row
+    counts one, so a server that never answers does not mean retrying
+    forever. The rest go back to pending for the task's retry."""
+    held = Delivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_by=claim_id)
+    reason = f"connection lost: {exc.reason}"
+    if current is not None:
+        _retry_or_fail(current.pk, current.attempts + 1, reason, flagged=exc.after_data)
+        Delivery.objects.filter(pk=current.pk, status=D.PENDING).update(
+            next_attempt_at=None
+        )
+        held.exclude(pk=current.pk).update(status=D.PENDING, claimed_by="")
+    else:
+        for pk, attempts in held.values_list("pk", "attempts"):
+            _retry_or_fail(pk, attempts + 1, reason)
+            Delivery.objects.filter(pk=pk, status=D.PENDING).update(
+                next_attempt_at=None
+            )
+    report.deferred += 1
+
+
+# Reconciler --------------------------------------------------------------------
+
+
+def reconcile():
+    """Put back rows stuck in "sending" (their worker died and no redelivery
+    came), re-dispatch campaigns without progress (tasks lost before the
+    broker had them, a broker restarted empty), re-run stalled preparations,
+    and mark finished campaigns sent. Returns what it did, for the log."""
+    from . import preparation, tasks
+
+    stale = timezone.now() - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
+    done = {"released": 0, "redispatched": [], "prepared": [], "finished": []}
+    done["released"] = Delivery.objects.filter(
+        status=D.SENDING,
+        claimed_at__lt=stale,
+        campaign__status__in=[Campaign.Status.SENDING, Campaign.Status.PAUSED],
+    ).update(status=D.PENDING, claimed_by="")
+    for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
+        if preparation.finish_if_done(campaign.pk):
+            done["finished"].append(campaign.pk)
+            continue
+        recent = max(
+            (t for t in (campaign.dispatched_at, campaign.heartbeat_at) if t),
+            default=None,
+        )
+        if recent is not None and recent >= stale:
+            continue
+        with transaction.atomic():
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if locked.status == Campaign.Status.SENDING:
+                preparation.dispatch(locked)
+                done["redispatched"].append(campaign.pk)
+    for campaign in Campaign.objects.filter(
+        status=Campaign.Status.PREPARING, heartbeat_at__lt=stale
+    ):
+        Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now())
+        tasks.send_campaign.delay(campaign.pk)
+        done["prepared"].append(campaign.pk)
+    return done

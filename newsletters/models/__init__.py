@@ -13,6 +13,7 @@ from .audience import (
     WebhookEvent,
     is_suppressed,
 )
+from .campaigns import Campaign, CampaignEdition, Delivery
 from .pages import (
     NewsletterIndexPage,
     NewsletterPage,
@@ -22,8 +23,11 @@ from .pages import (
 
 __all__ = [
     "AppendOnlyError",
+    "Campaign",
+    "CampaignEdition",
     "ConsentEvent",
     "ConsentEventQuerySet",
+    "Delivery",
     "ImportJob",
     "MailingList",
     "NewsletterIndexPage",

@@ -1,0 +1,96 @@
+"""A global messages-per-second limit shared by every sending worker.
+
+With REDIS_URL, one token bucket in Redis, updated by a Lua script with the
+server's clock, so workers on any host draw from the same rate. A worker
+reserves a token and sleeps until it is due (the bucket may go below zero),
+which keeps the order fair without polling. Without Redis, or while Redis is
+down (it may restart mid-campaign), a bucket in the process keeps sending at
+the configured rate rather than stopping.
+"""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+KEY = "newsletters:throttle"
+SCRIPT = """
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+tokens = tokens - n
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('EXPIRE', KEYS[1], 60)
+if tokens >= 0 then return '0' end
+return tostring(-tokens / rate)
+"""
+
+
+class LocalBucket:
+    def __init__(self, rate, burst):
+        self.rate = rate
+        self.burst = burst
+        self.tokens = burst
+        self.ts = time.monotonic()
+        self.lock = threading.Lock()
+
+    def reserve(self, n=1):
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.ts) * self.rate)
+            self.ts = now
+            self.tokens -= n
+            return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+class Throttle:
+    def __init__(self, rate, redis_url=None):
+        self.rate = rate
+        self.burst = max(1, rate // 10)
+        self.local = LocalBucket(rate, self.burst) if rate > 0 else None
+        self.redis = None
+        self.script = None
+        if rate > 0 and redis_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(
+                redis_url, socket_connect_timeout=1, socket_timeout=1
+            )
+            self.script = self.redis.register_script(SCRIPT)
+
+    def reserve(self, n=1):
+        """Seconds to wait before sending ``n`` messages."""
+        if self.rate <= 0:
+            return 0.0
+        if self.script is not None:
+            try:
+                return float(self.script(keys=[KEY], args=[self.rate, self.burst, n]))
+            except Exception as exc:  # noqa: BLE001 (Redis down: keep the rate)
+                log.warning("throttle: Redis unavailable (%s), limiting locally", exc)
+        return self.local.reserve(n)
+
+    def wait(self, n=1):
+        delay = self.reserve(n)
+        if delay > 0:
+            time.sleep(delay)
+
+
+_throttle = None
+
+
+def get_throttle():
+    """One per process, built from settings on first use."""
+    global _throttle
+    rate = settings.NEWSLETTERS_SEND_RATE
+    if _throttle is None or _throttle.rate != rate:
+        _throttle = Throttle(rate, settings.REDIS_URL)
+    return _throttle
