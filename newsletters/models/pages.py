@@ -5,14 +5,20 @@ included), so the country teams' subtree permissions and review workflow
 scope them exactly as they scope news (news.structure.register_kind).
 """
 
+from django.core.cache import cache
 from django.db import models
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.api_cache import content_version
 from news.models import (
     Country,
     CountryOwnedPage,
@@ -20,8 +26,11 @@ from news.models import (
     FoldedSearchMixin,
     streamfield_text,
 )
+from news.visibility import published
 
 from ..blocks import NewsletterBodyBlock
+
+WEB_VERSION_CACHE_SECONDS = 600
 
 
 class SenderIdentity(models.Model):
@@ -59,6 +68,15 @@ class SenderIdentity(models.Model):
         return f"{self.from_name} <{self.from_email}>"
 
 
+def _issues_under(page):
+    return (
+        published(NewsletterPage)
+        .descendant_of(page)
+        .filter(locale_id=page.locale_id)
+        .order_by("-first_published_at")
+    )
+
+
 class NewsletterIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -70,13 +88,63 @@ class NewsletterIndexPage(Page):
     class Meta:
         verbose_name = _("newsletter index")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["issues"] = _issues_under(self).select_related("country")[:100]
+        return context
+
 
 class NewsletterSectionPage(CountrySection):
     parent_page_types = ["newsletters.NewsletterIndexPage"]
     subpage_types = ["newsletters.NewsletterPage"]
 
+    template = "newsletters/newsletter_index_page.html"
+
     class Meta:
         verbose_name = _("newsletter section")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["issues"] = _issues_under(self).select_related("country")[:100]
+        return context
+
+
+class NewsletterPageForm(WagtailAdminPageForm):
+    """The editor's form: a sender of the issue's own country only, and the
+    email rendered on every save and preview so that content which cannot
+    make a newsletter is a validation message, not a failure at sending."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        country = self._country()
+        if "sender" in self.fields and country is not None:
+            self.fields["sender"].queryset = SenderIdentity.objects.filter(
+                country__translation_key=country.translation_key
+            )
+
+    def _country(self):
+        page = self.instance
+        if page.country_id:
+            return page.country
+        section = self.parent_page.specific if self.parent_page else None
+        return getattr(section, "country", None)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        from ..rendering import NewsletterRenderError, render_edition
+
+        page = self.instance
+        if not page.country_id and self._country() is not None:
+            page.country = self._country()
+        if not page.locale_id and self.parent_page is not None:
+            page.locale_id = self.parent_page.locale_id
+        try:
+            render_edition(page)
+        except NewsletterRenderError as error:
+            for message in error.messages:
+                self.add_error(None, message)
 
 
 class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
@@ -124,10 +192,61 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
     ]
     parent_page_types = ["newsletters.NewsletterSectionPage"]
     subpage_types = []
+    base_form_class = NewsletterPageForm
+    preview_modes = [
+        ("email", _("Email (desktop)")),
+        ("email_mobile", _("Email (mobile 375 px)")),
+        ("web", _("Web version")),
+    ]
 
     class Meta:
         verbose_name = _("newsletter")
         verbose_name_plural = _("newsletters")
+
+    def serve(self, request, *args, **kwargs):
+        """The public web version: the email as sent, with no subscriber's
+        values; digests as they stood when the issue was published."""
+        from ..rendering import NewsletterRenderError, web_html
+
+        key = f"newsletters:web:{self.pk}:{self.last_published_at}:{content_version()}"
+        html = cache.get(key)
+        if html is None:
+            try:
+                html = web_html(self, now=self.last_published_at or timezone.now())
+            except NewsletterRenderError:
+                html = ""
+            cache.set(key, html, WEB_VERSION_CACHE_SECONDS)
+        return TemplateResponse(
+            request,
+            "newsletters/newsletter_page.html",
+            {"page": self, "html": html},
+            status=200 if html else 404,
+        )
+
+    def serve_preview(self, request, mode_name):
+        """The email itself, as a subscriber would see it (not the website's
+        preview, which CountryOwnedPage would redirect to)."""
+        from ..rendering import NewsletterRenderError, fill, render_edition
+
+        try:
+            edition = render_edition(self)
+        except NewsletterRenderError as error:
+            return TemplateResponse(
+                request,
+                "newsletters/email/preview_errors.html",
+                {"page": self, "messages": error.messages},
+            )
+        if mode_name == "web":
+            html = fill(edition)
+        else:
+            html = fill(edition, values={"first_name": "Ana"})
+        if mode_name == "email_mobile":
+            return TemplateResponse(
+                request,
+                "newsletters/email/preview_mobile.html",
+                {"page": self, "html": html, "width": 375},
+            )
+        return HttpResponse(html)
 
     def search_text(self):
         return f"{self.subject} {self.preheader} {streamfield_text(self.body)}"
