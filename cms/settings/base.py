@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "home.middleware.ApiRateLimitMiddleware",
+    # Cached API responses leave here, before sessions, locale and auth (P5).
+    "home.api_cache.CachedApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -428,6 +430,9 @@ NEWSLETTERS_SEND_RETRY_SECONDS = env_int("NEWSLETTERS_SEND_RETRY_SECONDS", 60)
 NEWSLETTERS_SEND_STALE_SECONDS = env_int("NEWSLETTERS_SEND_STALE_SECONDS", 600)
 NEWSLETTERS_SEND_RECHECK_EVERY = env_int("NEWSLETTERS_SEND_RECHECK_EVERY", 25)
 NEWSLETTERS_RECONCILE_SECONDS = env_int("NEWSLETTERS_RECONCILE_SECONDS", 60)
+# Test sends from the newsletter editor (newsletters.composition_views):
+# addresses one user may mail in an hour.
+NEWSLETTERS_TEST_SENDS_PER_HOUR = env_int("NEWSLETTERS_TEST_SENDS_PER_HOUR", 20)
 # Transport of campaigns and test sends (newsletters.backends): empty CLASS
 # picks DjangoTransport over EMAIL_BACKEND, or AnymailTransport when
 # EMAIL_BACKEND is an anymail service.
