@@ -17,6 +17,7 @@ from news.api import (
     submissions_router,
 )
 from newsletters.api import router as newsletter_router
+from newsletters.archive import router as newsletter_archive_router
 from search.api import router as search_router
 
 api.title = "Civil Society Programme API"
@@ -30,6 +31,7 @@ api.add_router("/", directory_router)
 api.add_router("/submissions/", submissions_router)
 api.add_router("/preview/", preview_router)
 api.add_router("/newsletter/", newsletter_router)
+api.add_router("/newsletters/", newsletter_archive_router)
 api.add_router("/search/", search_router)
 
 
