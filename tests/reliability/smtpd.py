@@ -29,7 +29,8 @@ class Received:
 @dataclass
 class Faults:
     reject: set = field(default_factory=set)  # addresses answered 550 at RCPT
-    tempfail_until: float = 0.0  # answer 451 to DATA until this monotonic time
+    tempfail_seconds: float = 0.0  # answer 451 to DATA for this long from the first
+    tempfail_until: float | None = None
     drop_after_data: int = 0  # drop the connection after DATA this many times
 
 
@@ -48,7 +49,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if time.monotonic() < self.faults.tempfail_until:
+        now = time.monotonic()
+        if self.faults.tempfail_seconds and self.faults.tempfail_until is None:
+            self.faults.tempfail_until = now + self.faults.tempfail_seconds
+        if self.faults.tempfail_until and now < self.faults.tempfail_until:
             with self.lock:
                 self.tempfailed += 1
             return "451 4.3.0 Try again later"
