@@ -1,0 +1,263 @@
+"""Admin views of campaigns: the send wizard, the list, live progress, the
+report and its CSV. Scoped twice: the newsletter must be a page the officer
+may publish, and every list of a campaign one of their countries' lists; a
+campaign touching another country's list is "not available" (403), like an
+unknown one (newsletters.admin_views.scoped)."""
+
+import csv
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import preparation
+from .admin_views import _page
+from .models import Campaign, Delivery, MailingList, NewsletterPage
+from .scoping import lists_for_user
+
+D = Delivery.Status
+
+
+def campaigns_for_user(user):
+    """Campaigns all of whose lists the user may see."""
+    if user.is_superuser:
+        return Campaign.objects.all()
+    mine = lists_for_user(user)
+    others = MailingList.objects.exclude(pk__in=mine.values("pk"))
+    return Campaign.objects.filter(lists__in=mine).exclude(lists__in=others).distinct()
+
+
+def campaign_or_404(user, pk):
+    campaign = (
+        campaigns_for_user(user).select_related("newsletter").filter(pk=pk).first()
+    )
+    if campaign is None:
+        raise Http404(_("No such campaign."))
+    return campaign
+
+
+def newsletter_or_404(user, page_id):
+    page = NewsletterPage.objects.filter(pk=page_id).first()
+    if page is None or not page.permissions_for_user(user).can_publish():
+        raise Http404(_("No such newsletter."))
+    if not page.live:
+        raise Http404(_("Publish the newsletter before sending it."))
+    return page
+
+
+class SendForm(forms.Form):
+    lists = forms.ModelMultipleChoiceField(
+        queryset=MailingList.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Lists"),
+    )
+    send_at = forms.DateTimeField(
+        required=False,
+        label=gettext_lazy("Send at"),
+        help_text=gettext_lazy("Leave empty to send now."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        lists = lists_for_user(user).select_related("country")
+        counts = dict(
+            lists.annotate(
+                n=Count("subscriptions", filter=Q(subscriptions__status="confirmed"))
+            ).values_list("pk", "n")
+        )
+        self.fields["lists"].queryset = lists
+        self.fields["lists"].label_from_instance = lambda item: (
+            _("%(name)s (%(count)d confirmed)")
+            % {"name": item.name, "count": counts.get(item.pk, 0)}
+        )
+
+    def clean_send_at(self):
+        send_at = self.cleaned_data.get("send_at")
+        if send_at and send_at < timezone.now() - timedelta(minutes=1):
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return send_at
+
+
+def send_wizard(request, page_id):
+    """Pick lists, see who gets which language, then schedule or send now."""
+    page = newsletter_or_404(request.user, page_id)
+    form = SendForm(request.POST or None, user=request.user)
+    by_language = None
+    if request.method == "POST" and form.is_valid():
+        lists = list(form.cleaned_data["lists"])
+        by_language = preparation.recipients_by_language(page, lists)
+        if "confirm" in request.POST:
+            if not sum(by_language.values()):
+                form.add_error("lists", _("Nobody on these lists would receive it."))
+            else:
+                with transaction.atomic():
+                    campaign = Campaign.objects.create(
+                        newsletter=page, created_by=request.user
+                    )
+                    campaign.lists.set(lists)
+                    preparation.start(campaign.pk, form.cleaned_data["send_at"])
+                messages.success(request, _("Campaign started."))
+                return redirect("newsletters_campaigns:detail", campaign.pk)
+    return _page(
+        request,
+        "campaign_wizard",
+        _("Send “%(title)s”") % {"title": page.title},
+        {
+            "form": form,
+            "page": page,
+            "by_language": by_language,
+            "total": sum(by_language.values()) if by_language else 0,
+        },
+    )
+
+
+def campaign_index(request):
+    campaigns = campaigns_for_user(request.user).select_related("newsletter")[:200]
+    return _page(request, "campaign_index", _("Campaigns"), {"campaigns": campaigns})
+
+
+def progress_of(campaign):
+    counts = dict(
+        campaign.deliveries.values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    now = timezone.now()
+    window = 60
+    recent = campaign.deliveries.filter(
+        status=D.SENT, sent_at__gte=now - timedelta(seconds=window)
+    ).count()
+    rate = recent / window
+    pending = counts.get(D.PENDING, 0) + counts.get(D.SENDING, 0)
+    eta = now + timedelta(seconds=pending / rate) if rate and pending else None
+    total = campaign.recipients or sum(counts.values())
+    return {
+        "status": campaign.status,
+        "status_label": campaign.get_status_display(),
+        "total": total,
+        "sent": counts.get(D.SENT, 0),
+        "failed": counts.get(D.FAILED, 0),
+        "skipped": counts.get(D.SKIPPED, 0),
+        "pending": pending,
+        "rate_per_second": round(rate, 2),
+        "eta": eta.isoformat() if eta else None,
+        "percent": round(100 * (total - pending) / total) if total else 0,
+    }
+
+
+def campaign_detail(request, pk):
+    campaign = campaign_or_404(request.user, pk)
+    return _page(
+        request,
+        "campaign_detail",
+        str(campaign.newsletter.title),
+        {
+            "campaign": campaign,
+            "progress": progress_of(campaign),
+            "lists": campaign.lists.all(),
+            "progress_url": reverse("newsletters_campaigns:progress", args=[pk]),
+        },
+    )
+
+
+def campaign_progress(request, pk):
+    return JsonResponse(progress_of(campaign_or_404(request.user, pk)))
+
+
+ACTIONS = {
+    "pause": preparation.pause,
+    "resume": preparation.resume,
+    "cancel": preparation.cancel,
+}
+
+
+@require_POST
+def campaign_action(request, pk, action):
+    campaign = campaign_or_404(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    if ACTIONS[action](campaign.pk):
+        messages.success(request, _("Done."))
+    else:
+        messages.error(request, _("Not possible in the campaign's current state."))
+    return redirect("newsletters_campaigns:detail", campaign.pk)
+
+
+def report_rows(campaign):
+    return (
+        campaign.deliveries.values("edition__language")
+        .annotate(
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status=D.SENT)),
+            failed=Count("pk", filter=Q(status=D.FAILED)),
+            skipped=Count("pk", filter=Q(status=D.SKIPPED)),
+            pending=Count("pk", filter=Q(status__in=[D.PENDING, D.SENDING])),
+            flagged=Count("pk", filter=Q(flagged=True)),
+        )
+        .order_by("edition__language")
+    )
+
+
+def campaign_report(request, pk):
+    campaign = campaign_or_404(request.user, pk)
+    failures = (
+        campaign.deliveries.filter(status__in=[D.FAILED, D.SKIPPED])
+        .select_related("subscriber", "edition")
+        .order_by("pk")[:500]
+    )
+    return _page(
+        request,
+        "campaign_report",
+        _("Report: %(title)s") % {"title": campaign.newsletter.title},
+        {"campaign": campaign, "rows": report_rows(campaign), "failures": failures},
+    )
+
+
+def campaign_report_csv(request, pk):
+    """Every delivery: address, language, status, attempts, time, reason."""
+    campaign = campaign_or_404(request.user, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="campaign-{campaign.pk}-report.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        ["email", "language", "status", "attempts", "sent_at", "smtp_code", "reason"]
+    )
+    rows = campaign.deliveries.order_by("pk").values_list(
+        "subscriber__email",
+        "edition__language",
+        "status",
+        "attempts",
+        "sent_at",
+        "smtp_code",
+        "reason",
+    )
+    for email, language, status, attempts, sent_at, code, reason in rows.iterator():
+        writer.writerow(
+            [
+                _csv_safe(email),
+                language,
+                status,
+                attempts,
+                sent_at.isoformat() if sent_at else "",
+                code or "",
+                _csv_safe(reason),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value):
+    """No formula injection when the file is opened in a spreadsheet."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
