@@ -491,10 +491,7 @@ def html_to_text(soup):
                 lines.append(f"{marker} {' '.join(inline(item).split())}")
             lines.append("")
             continue
-        text = " ".join(inline(node).split())
-        if node.name in ("h2", "h3"):
-            text = text.upper() if node.name == "h2" else text
-        lines.extend([text, ""])
+        lines.extend([" ".join(inline(node).split()), ""])
     return "\n".join(lines).strip()
 
 

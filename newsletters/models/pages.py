@@ -5,6 +5,7 @@ included), so the country teams' subtree permissions and review workflow
 scope them exactly as they scope news (news.structure.register_kind).
 """
 
+from django import forms
 from django.core.cache import cache
 from django.db import models
 from django.http import HttpResponse
@@ -171,7 +172,12 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("subject"), FieldPanel("preheader"), FieldPanel("sender")],
+            [
+                FieldPanel("subject"),
+                FieldPanel("preheader"),
+                # A plain select: the form offers the issue's country's senders.
+                FieldPanel("sender", widget=forms.Select),
+            ],
             heading=_("Email"),
         ),
         FieldPanel("body"),

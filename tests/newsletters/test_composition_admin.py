@@ -1,0 +1,237 @@
+"""The editor's side of composition: validation on save and preview, preview
+modes, test sends through the campaign transport, senders per country."""
+
+import re
+
+import pytest
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
+
+from newsletters.models import SenderIdentity
+from tests.reliability.conftest import free_port
+from tests.reliability.smtpd import SMTPServer
+
+from .compose import intro, news, newsletter
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(page, body, **fields):
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "subject": fields.pop("subject", page.subject),
+            "preheader": fields.pop("preheader", ""),
+            "sender": fields.pop("sender", ""),
+            "body": streamfield(body),
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )
+
+
+EMPTY_DIGEST = (
+    "news_digest",
+    {"heading": "Lajme", "country": "", "topic": "", "since": "", "max_items": "5"},
+)
+
+
+@pytest.fixture
+def officer(client, team_user):
+    user = team_user("XK", "moderator")
+    client.force_login(user)
+    return user
+
+
+def edit_url(page):
+    return f"/admin/pages/{page.pk}/edit/"
+
+
+def test_saving_an_issue_whose_digest_finds_nothing_shows_the_reason(
+    client, officer, programme
+):
+    page = newsletter(programme, "XK", "sq", [intro("<p>Para</p>")], publish=False)
+    response = client.post(edit_url(page), form_data(page, [EMPTY_DIGEST]))
+    assert response.status_code == 200
+    assert "finds no published news" in response.content.decode()
+    assert not page.revisions.exists()  # nothing saved
+
+
+def test_saving_a_valid_issue_keeps_the_draft(client, officer, programme):
+    page = newsletter(programme, "XK", "sq", [intro("<p>Para</p>")], publish=False)
+    body = [("intro", rich_text("<p>Mirë se vini, çdo javë</p>"))]
+    response = client.post(edit_url(page), form_data(page, body))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    draft = page.get_latest_revision_as_object()
+    assert "Mirë se vini, çdo javë" in draft.body[0].value.source
+
+
+def test_preview_refuses_invalid_content_and_shows_desktop_and_mobile_email(
+    client, officer, programme
+):
+    page = newsletter(programme, "XK", "sq", [intro("<p>Para</p>")], publish=False)
+    preview = f"/admin/pages/{page.pk}/edit/preview/"
+
+    response = client.post(preview, form_data(page, [EMPTY_DIGEST]))
+    assert response.json()["is_valid"] is False
+
+    news(programme, "XK", "sq", "Lajmi i javës: çfarë ndodhi")
+    digest = ("news_digest", {**EMPTY_DIGEST[1], "since": "2000-01-01"})
+    response = client.post(preview, form_data(page, [digest]))
+    assert response.json()["is_valid"] is True, response.json()
+
+    desktop = client.get(preview, {"mode": "email"})
+    html = desktop.content.decode()
+    assert desktop.status_code == 200
+    assert html.startswith("<!doctype html>")
+    assert "Lajmi i javës: çfarë ndodhi" in html
+    assert "Përshëndetje Ana," in html
+    assert "%%" not in html
+
+    mobile = client.get(preview, {"mode": "email_mobile"}).content.decode()
+    assert re.search(r'<iframe[^>]* width="375"', mobile)
+    assert "Lajmi i javës: çfarë ndodhi" in mobile  # inside srcdoc
+
+    web = client.get(preview, {"mode": "web"}).content.decode()
+    assert "Përshëndetje mik," in web
+
+
+def test_sender_choices_are_the_issues_country_only(client, officer, programme):
+    kosovo = SenderIdentity.objects.create(
+        country=programme["countries"]["XK"],
+        from_name="Kosovo desk",
+        from_email="xk@programme.example",
+        postal_address="Prishtinë",
+    )
+    serbia = SenderIdentity.objects.create(
+        country=programme["countries"]["RS"],
+        from_name="Serbia desk",
+        from_email="rs@programme.example",
+        postal_address="Beograd",
+    )
+    page = newsletter(programme, "XK", "sq", [intro("<p>Para</p>")], publish=False)
+    form = client.get(edit_url(page)).content.decode()
+    assert "Kosovo desk" in form
+    assert "Serbia desk" not in form
+
+    body = [("intro", rich_text("<p>Para</p>"))]
+    response = client.post(edit_url(page), form_data(page, body, sender=serbia.pk))
+    assert response.status_code == 200
+    assert not page.revisions.exists()
+    response = client.post(edit_url(page), form_data(page, body, sender=kosovo.pk))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.get_latest_revision_as_object().sender_id == kosovo.pk
+
+
+@pytest.fixture
+def smtp_server(settings):
+    port = free_port(8200, 8300)
+    with SMTPServer(port) as recorder:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.NEWSLETTER_BACKEND = {"CLASS": "", "OPTIONS": {}}
+        yield recorder
+
+
+def send_test_url(page):
+    return f"/admin/composition/pages/{page.pk}/send-test/"
+
+
+def test_test_send_arrives_by_smtp_with_both_parts_and_the_draft(
+    client, officer, programme, smtp_server
+):
+    item = news(programme, "XK", "sq", "Organizatat në Gjakovë çelin zyrë")
+    page = newsletter(
+        programme,
+        "XK",
+        "sq",
+        [intro("<p>Përshëndetje nga Prishtina</p>")],
+        subject="Buletini: ç'ka të re në Kosovë",
+    )
+    page.body = [
+        intro("<p>Drafti i ri: ëç</p>"),
+        {"type": "featured_news", "value": {"page": item.pk, "show_image": False}},
+    ]
+    page.save_revision()
+
+    response = client.post(
+        send_test_url(page), {"addresses": "one@example.org, two@example.org"}
+    )
+    assert response.status_code == 200
+    assert "Sent to one@example.org" in response.content.decode()
+    received = smtp_server.to("two@example.org")
+    assert len(received) == 1
+    message = received[0].parsed()
+    assert message["Subject"] == "Buletini: ç'ka të re në Kosovë"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for part in (text, html):
+        assert "Drafti i ri: ëç" in part
+        assert "Organizatat në Gjakovë çelin zyrë" in part
+        assert "%%" not in part
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
+    news_path = "/sq/" + item.url_path.split("/", 2)[2]
+    assert any(h.endswith(news_path) for h in hrefs)
+
+
+def test_test_sends_are_rate_limited_per_user(
+    client, officer, programme, smtp_server, settings
+):
+    settings.NEWSLETTERS_TEST_SENDS_PER_HOUR = 3
+    page = newsletter(programme, "XK", "en", [intro("<p>Hi</p>")])
+    url = send_test_url(page)
+    assert (
+        client.post(url, {"addresses": "a@example.org b@example.org"}).status_code
+        == 200
+    )
+    response = client.post(url, {"addresses": "c@example.org d@example.org"})
+    assert response.status_code == 429
+    assert "Try again in" in response.content.decode()
+    assert smtp_server.count() == 2
+
+
+def test_test_send_of_invalid_content_or_bad_addresses_is_a_message(
+    client, officer, programme, smtp_server
+):
+    page = newsletter(programme, "XK", "en", [intro("<p>Hi</p>")])
+    response = client.post(send_test_url(page), {"addresses": "not-an-address"})
+    assert response.status_code == 200
+    assert "is not an email address" in response.content.decode()
+
+    page.body = [{"type": "news_digest", "value": {"max_items": 5}}]
+    page.save_revision()
+    response = client.post(send_test_url(page), {"addresses": "a@example.org"})
+    assert response.status_code == 400
+    assert "finds no published news" in response.content.decode()
+    assert smtp_server.count() == 0
+
+
+def test_another_countrys_officer_cannot_send_tests(client, team_user, programme):
+    page = newsletter(programme, "XK", "en", [intro("<p>Hi</p>")])
+    client.force_login(team_user("RS", "moderator"))
+    response = client.post(send_test_url(page), {"addresses": "a@example.org"})
+    assert response.status_code == 403
+    assert client.get(send_test_url(page)).status_code == 403
+    assert client.get("/admin/composition/pages/999999/send-test/").status_code == 403
+
+
+def test_send_test_is_in_the_editors_action_menu(client, officer, programme):
+    page = newsletter(programme, "XK", "en", [intro("<p>Hi</p>")])
+    assert send_test_url(page) in client.get(edit_url(page)).content.decode()
+
+
+def test_sender_identities_are_kept_by_superusers(client, officer, admin_client):
+    url = "/admin/snippets/newsletters/senderidentity/"
+    assert admin_client.get(url).status_code == 200
+    assert client.get(url).status_code in (302, 403)
