@@ -17,3 +17,6 @@ def update_country_on_move(sender, instance, **kwargs):
 
 def connect():
     post_page_move.connect(update_country_on_move, dispatch_uid="news.country_on_move")
+    from . import readmodel
+
+    readmodel.connect()

@@ -26,7 +26,7 @@ from home.locales import fallback_chain
 from ..models import Country, EventPage, NewsPage, Organisation, Topic
 from ..visibility import published
 from . import serialise
-from .listing import encode, news_page_json
+from .listing import news_listing
 
 MAX_LIMIT = 100
 
@@ -380,31 +380,9 @@ def _detail(queryset, page_id, params):
 @news_router.get("/", response=NewsList, summary="List news")
 @decorate_view(cached_api)
 def list_news(request, filters: Query[NewsFilters]):
-    visible = published(NewsPage)
-    queryset = visible
-    if filters.country:
-        queryset = queryset.filter(
-            country__translation_key__in=_country_keys(filters.country)
-        )
-    if filters.topic:
-        # A subquery, not a join: no duplicate rows, no DISTINCT to pay for.
-        tagged = NewsPage.topics.through.objects.filter(topic__slug=filters.topic)
-        queryset = queryset.filter(pk__in=tagged.values("newspage_id"))
-    if filters.organisation:
-        queryset = queryset.filter(organisation_id=filters.organisation)
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    queryset = _choose_locales(queryset, filters.locale, filters.fallback)
-    total, items = news_page_json(queryset, visible, filters.offset, filters.limit)
-    body = {
-        "total": total,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": items,
-    }
-    return HttpResponse(encode(body), content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        news_listing(filters), content_type="application/json; charset=utf-8"
+    )
 
 
 def _news_detail(page, requested):

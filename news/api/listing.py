@@ -1,10 +1,10 @@
-"""The news listing's fast path: rows as values, not model instances, and
-the JSON written directly (the schema is still declared on the endpoint and
-checked by the schema tests).
+"""The news listing: served from the read model (news.readmodel), whose
+rows hold each item's JSON written by ``summaries`` when the page is
+published; the schema is still declared on the endpoint and checked by the
+schema tests.
 
-Seven small queries whatever the page size: ids of the page, the rows,
-countries, organisations, topics, images with their renditions, and the
-translations. No page object is built and no per-item lookup is made.
+``summaries`` builds items from values, not model instances, in six small
+queries whatever the number of pages, with no per-item lookup.
 """
 
 import json
@@ -12,11 +12,17 @@ from collections import defaultdict
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils import timezone
 from wagtail.images import get_image_model
+from wagtail.models import Locale, Page
 
-from ..models import Country, NewsPage, Organisation
+from home.api_errors import BadParameter
+from home.locales import fallback_chain
+
+from ..models import Country, NewsPage, Organisation, Topic
 from ..visibility import page_path
-from .serialise import RENDITIONS, absolute, translations_by_key
+from .serialise import RENDITIONS, absolute
 
 ROW_FIELDS = (
     "pk", "title", "slug", "url_path", "translation_key", "last_published_at",
@@ -25,14 +31,165 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
-def news_page_json(queryset, published, offset, limit):
-    """(total, JSON bytes of the items) for one page of ``queryset``."""
-    total = queryset.count()
-    ids = list(
-        queryset.order_by("-date", "-pk").values_list("pk", flat=True)[
-            offset : offset + limit
-        ]
+def news_listing(filters):
+    """The listing's JSON bytes for ``filters`` (content.NewsFilters), read
+    from the read model: without fallback, three queries whatever the page
+    size (count with the locale check, the page's stored items, their
+    translations); expiry and ``live`` are checked on the page row."""
+    where, params = _where(filters)
+    if filters.fallback:
+        total, page = _fallback_page(filters, where, params)
+    else:
+        total, page = _locale_page(filters, where, params)
+    translations = _translations({key for _head, _tail, key in page})
+    items = ", ".join(
+        head + json.dumps(translations.get(key, []), ensure_ascii=False) + tail
+        for head, tail, key in page
     )
+    return (
+        f'{{"total": {total}, "limit": {filters.limit}, '
+        f'"offset": {filters.offset}, "items": [{items}]}}'
+    ).encode()
+
+
+def _tables():
+    from ..readmodel import NewsSummary
+
+    return f"{NewsSummary._meta.db_table} r"
+
+
+def _shown():
+    """Rows whose page is still live and not expired: the clock-dependent
+    part of visibility, checked on the page rows themselves. The few pages
+    that could fail it are found through a partial index (migration 0003),
+    so counting stays an index-only scan of the read model."""
+    return (
+        f"r.page_id NOT IN (SELECT id FROM {Page._meta.db_table} WHERE "  # noqa: S608 - table names and placeholders only
+        "(expire_at IS NOT NULL OR NOT live) AND (NOT live OR expire_at <= %s))"
+    )
+
+
+def _where(filters):
+    """SQL conditions and parameters shared by the count and the page: what
+    the public may see now, and the filters other than the locale."""
+    ops = connection.ops
+    where = [_shown()]
+    params = [ops.adapt_datetimefield_value(timezone.now())]
+    if filters.country:
+        iso = filters.country.strip().upper()[:2]
+        countries = Country.objects.filter(iso_code=iso)
+        if not countries.exists():
+            raise BadParameter("country", f"Unknown country {filters.country!r}.")
+        where.append(
+            f"r.country_key IN (SELECT translation_key FROM "  # noqa: S608 - table names and placeholders only
+            f"{Country._meta.db_table} WHERE iso_code = %s)"
+        )
+        params.append(iso)
+    if filters.topic:
+        # Any topic with that slug, in any locale, as the model path did.
+        through = NewsPage.topics.through._meta.db_table
+        where.append(
+            f"r.page_id IN (SELECT t.newspage_id FROM {through} t JOIN "  # noqa: S608 - table names and placeholders only
+            f"{Topic._meta.db_table} tp ON tp.id = t.topic_id WHERE tp.slug = %s)"
+        )
+        params.append(filters.topic)
+    if filters.organisation:
+        where.append("r.organisation_id = %s")
+        params.append(filters.organisation)
+    if filters.date_from:
+        where.append("r.date >= %s")
+        params.append(ops.adapt_datefield_value(filters.date_from))
+    if filters.date_to:
+        where.append("r.date <= %s")
+        params.append(ops.adapt_datefield_value(filters.date_to))
+    return where, params
+
+
+def _unknown_locale(code):
+    return BadParameter("locale", f"Unknown locale {code!r}.")
+
+
+def _locale_page(filters, where, params):
+    conditions = " AND ".join(["r.language_code = %s", *where])
+    params = [filters.locale, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {_tables()} WHERE {conditions}), "  # noqa: S608 - table names and placeholders only
+            f"EXISTS(SELECT 1 FROM {Locale._meta.db_table} WHERE language_code = %s)",
+            [*params, filters.locale],
+        )
+        total, known = cursor.fetchone()
+        if not known:
+            raise _unknown_locale(filters.locale)
+        if not total or filters.offset >= total:
+            return total, []
+        cursor.execute(
+            f"SELECT r.head, r.tail, r.translation_key FROM {_tables()} "  # noqa: S608 - table names and placeholders only
+            f"WHERE {conditions} ORDER BY r.date DESC, r.page_id DESC "
+            "LIMIT %s OFFSET %s",
+            [*params, filters.limit, filters.offset],
+        )
+        return total, cursor.fetchall()
+
+
+def _fallback_page(filters, where, params):
+    """The best available translation of each item along the locale's
+    fallback chain, then one page of those."""
+    if not Locale.objects.filter(language_code=filters.locale).exists():
+        raise _unknown_locale(filters.locale)
+    chain = fallback_chain(filters.locale)
+    rank = {code: position for position, code in enumerate(chain)}
+    marks = ", ".join(["%s"] * len(chain))
+    conditions = " AND ".join([f"r.language_code IN ({marks})", *where])
+    best = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.page_id, r.translation_key, r.language_code, r.date "  # noqa: S608 - table names and placeholders only
+            f"FROM {_tables()} WHERE {conditions}",
+            [*chain, *params],
+        )
+        for pk, key, code, date in cursor.fetchall():
+            if key not in best or rank[code] < best[key][0]:
+                best[key] = (rank[code], str(date), pk)
+        chosen = sorted(((date, pk) for _rank, date, pk in best.values()), reverse=True)
+        window = chosen[filters.offset : filters.offset + filters.limit]
+        ids = [pk for _date, pk in window]
+        if not ids:
+            return len(chosen), []
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT r.page_id, r.head, r.tail, r.translation_key FROM "  # noqa: S608 - table names and placeholders only
+            f"{_tables()} WHERE r.page_id IN ({marks})",
+            ids,
+        )
+        rows = {pk: (head, tail, key) for pk, head, tail, key in cursor.fetchall()}
+    return len(chosen), [rows[pk] for pk in ids if pk in rows]
+
+
+def _translations(keys):
+    """{translation_key: [{locale, id, url}]}: the visible translations, in
+    the order the model path gave (by language code)."""
+    if not keys:
+        return {}
+    marks = ", ".join(["%s"] * len(keys))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    result = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.translation_key, r.page_id, r.language_code, r.url "  # noqa: S608 - table names and placeholders only
+            f"FROM {_tables()} WHERE r.translation_key IN ({marks}) "
+            f"AND {_shown()} ORDER BY r.language_code",
+            [*keys, now],
+        )
+        for key, pk, code, url in cursor.fetchall():
+            result[key].append({"locale": code, "id": pk, "url": url})
+    return result
+
+
+def summaries(ids):
+    """[(item, row)] for the news pages ``ids`` in that order, the items with
+    an empty translations list (filled by the caller). Six queries whatever
+    the number of ids."""
     rows = {
         row["pk"]: row
         for row in NewsPage.objects.filter(pk__in=ids).values(*ROW_FIELDS)
@@ -44,39 +201,39 @@ def news_page_json(queryset, published, offset, limit):
     image_ids |= {org["logo_id"] for org in organisations.values()} - {None}
     images = _images(image_ids)
     topics = _topics(ids)
-    translations = translations_by_key(
-        {row["translation_key"] for row in ordered}, published
-    )
-    items = []
+    result = []
     for row in ordered:
         code = row["locale__language_code"]
         organisation = organisations.get(row["organisation_id"])
-        items.append(
-            {
-                "id": row["pk"],
-                "title": row["title"],
-                "slug": row["slug"],
-                "locale": code,
-                "url": page_path(row["url_path"], code),
-                "country": countries.get(row["country_id"]),
-                "translations": translations.get(row["translation_key"], []),
-                "last_published_at": row["last_published_at"],
-                "date": row["date"],
-                "lead": row["lead"],
-                "hero_image": images.get(row["hero_image_id"]),
-                "organisation": organisation
-                and {
-                    **{k: v for k, v in organisation.items() if k != "logo_id"},
-                    "logo": images.get(organisation["logo_id"]),
-                },
-                "topics": [{**t, "locale": code} for t in topics.get(row["pk"], [])],
-            }
-        )
-    return total, items
+        item = {
+            "id": row["pk"],
+            "title": row["title"],
+            "slug": row["slug"],
+            "locale": code,
+            "url": page_path(row["url_path"], code),
+            "country": countries.get(row["country_id"]),
+            "translations": [],
+            "last_published_at": row["last_published_at"],
+            "date": row["date"],
+            "lead": row["lead"],
+            "hero_image": images.get(row["hero_image_id"]),
+            "organisation": organisation
+            and {
+                **{k: v for k, v in organisation.items() if k != "logo_id"},
+                "logo": images.get(organisation["logo_id"]),
+            },
+            "topics": [{**t, "locale": code} for t in topics.get(row["pk"], [])],
+        }
+        result.append((item, row))
+    return result
+
+
+def to_text(data):
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def encode(data):
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    return to_text(data).encode()
 
 
 def _countries(ids):
