@@ -11,7 +11,9 @@ called with no arguments after each bump, once the transaction commits).
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -104,12 +106,35 @@ def _not_modified(request, etag, last_modified):
     return since is not None and int(last_modified) <= since
 
 
+# Responses this process served lately, with their ETags. Each use still
+# checks the shared content version, so a hit costs one small GET instead of
+# fetching and unpickling the body.
+_LOCAL = OrderedDict()
+_LOCAL_LOCK = threading.Lock()
+LOCAL_ENTRIES = 256
+
+
+def _remember(key, entry):
+    local = (entry, _etag(entry[1]))
+    with _LOCAL_LOCK:
+        _LOCAL[key] = local
+        _LOCAL.move_to_end(key)
+        while len(_LOCAL) > LOCAL_ENTRIES:
+            _LOCAL.popitem(last=False)
+    return local
+
+
 def _lookup(request):
-    """(cache key, current version, cached entry or None) in one round trip:
-    the entry carries the version it was made under and counts only if that
-    is still the current one."""
+    """(cache key, current version, (entry, ETag) or None) in one round trip
+    (two right after a content change): an entry carries the version it was
+    made under and counts only while that is still the current one."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"api:response:{digest}"
+    local = _LOCAL.get(key)
+    if local is not None:
+        version = cache.get(VERSION_KEY)
+        if version is not None and local[0][0] == version:
+            return key, version, local
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
@@ -117,12 +142,11 @@ def _lookup(request):
     entry = found.get(key)
     if entry is None or entry[0] != version:
         return key, version, None
-    return key, version, entry
+    return key, version, _remember(key, entry)
 
 
-def _cached_response(request, entry):
-    _version, body, content_type, changed_at = entry
-    etag = _etag(body)
+def _cached_response(request, local):
+    (_version, body, content_type, changed_at), etag = local
     if _not_modified(request, etag, changed_at):
         response = HttpResponseNotModified()
     else:
@@ -143,23 +167,18 @@ def cached_api(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         storing = settings.API_CACHE_SECONDS > 0
-        if storing:
-            key, version, entry = _lookup(request)
-        else:
-            entry = None
-        if entry is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                return _with_cache_headers(response, cacheable=False)
-            entry = (
-                version if storing else None,
-                response.content,
-                response["Content-Type"],
-                content_changed_at(),
-            )
-            if storing:
-                cache.set(key, entry, timeout=settings.API_CACHE_SECONDS)
-        return _cached_response(request, entry)
+        key, version, local = _lookup(request) if storing else (None, None, None)
+        if local is not None:
+            return _cached_response(request, local)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return _with_cache_headers(response, cacheable=False)
+        entry = (version, response.content, response["Content-Type"])
+        entry += (content_changed_at(),)
+        if not storing:
+            return _cached_response(request, (entry, _etag(entry[1])))
+        cache.set(key, entry, timeout=settings.API_CACHE_SECONDS)
+        return _cached_response(request, _remember(key, entry))
 
     return wrapper
 
@@ -186,9 +205,9 @@ class CachedApiMiddleware:
             and request.path.startswith(self.prefixes)
             and settings.API_CACHE_SECONDS > 0
         ):
-            _key, _version, entry = _lookup(request)
-            if entry is not None:
-                return self._as_full_stack(request, _cached_response(request, entry))
+            _key, _version, local = _lookup(request)
+            if local is not None:
+                return self._as_full_stack(request, _cached_response(request, local))
         return self.get_response(request)
 
     @staticmethod

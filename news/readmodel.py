@@ -151,6 +151,30 @@ def _page_changed(sender, instance, **kwargs):
     refresh_subtree(instance)
 
 
+def _page_published(sender, instance, **kwargs):
+    """A news page: its row. Another page (home, index, section) matters to
+    the rows below it only through its URL, so the subtree is rewritten only
+    when their stored URLs no longer start with it (publishing the home page
+    must not rewrite every item)."""
+    from .models import NewsPage
+    from .visibility import page_path
+
+    if isinstance(instance, NewsPage):
+        refresh([instance.pk])
+        return
+    page = Page.objects.filter(pk=instance.pk).values("path", "url_path").first()
+    if page is None:
+        return
+    below = NewsSummary.objects.filter(
+        page__path__startswith=page["path"], page__depth__gt=instance.depth
+    )
+    for code in below.values_list("language_code", flat=True).distinct():
+        prefix = page_path(page["url_path"], code)
+        if below.filter(language_code=code).exclude(url__startswith=prefix).exists():
+            refresh_subtree(instance)
+            return
+
+
 def _news_saved(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and not ITEM_FIELDS & set(update_fields):
         return
@@ -219,8 +243,8 @@ def connect():
     from .models import Country, NewsPage, Organisation, Topic
 
     uid = "news.readmodel"
-    page_published.connect(_page_changed, dispatch_uid=f"{uid}:published")
-    page_unpublished.connect(_page_changed, dispatch_uid=f"{uid}:unpublished")
+    page_published.connect(_page_published, dispatch_uid=f"{uid}:published")
+    page_unpublished.connect(_page_published, dispatch_uid=f"{uid}:unpublished")
     post_page_move.connect(_page_changed, dispatch_uid=f"{uid}:moved")
     post_save.connect(_news_saved, sender=NewsPage, dispatch_uid=f"{uid}:news")
     for signal in (post_save, post_delete):

@@ -33,18 +33,19 @@ ROW_FIELDS = (
 
 def news_listing(filters):
     """The listing's JSON bytes for ``filters`` (content.NewsFilters), read
-    from the read model: without fallback, three queries whatever the page
-    size (count with the locale check, the page's stored items, their
-    translations); expiry and ``live`` are checked on the page row."""
+    from the read model: without fallback, one query whatever the page size
+    (count, locale check, the page's stored items and their translations);
+    expiry and ``live`` are checked on the page rows."""
     where, params = _where(filters)
     if filters.fallback:
         total, page = _fallback_page(filters, where, params)
+        translations = _translations({key for _head, _tail, key in page})
+        page = [(head, tail, translations.get(key, [])) for head, tail, key in page]
     else:
         total, page = _locale_page(filters, where, params)
-    translations = _translations({key for _head, _tail, key in page})
     items = ", ".join(
-        head + json.dumps(translations.get(key, []), ensure_ascii=False) + tail
-        for head, tail, key in page
+        head + json.dumps(links, ensure_ascii=False) + tail
+        for head, tail, links in page
     )
     return (
         f'{{"total": {total}, "limit": {filters.limit}, '
@@ -58,13 +59,13 @@ def _tables():
     return f"{NewsSummary._meta.db_table} r"
 
 
-def _shown():
+def _shown(alias="r"):
     """Rows whose page is still live and not expired: the clock-dependent
     part of visibility, checked on the page rows themselves. The few pages
     that could fail it are found through a partial index (migration 0003),
     so counting stays an index-only scan of the read model."""
     return (
-        f"r.page_id NOT IN (SELECT id FROM {Page._meta.db_table} WHERE "  # noqa: S608 - table names and placeholders only
+        f"{alias}.page_id NOT IN (SELECT id FROM {Page._meta.db_table} WHERE "  # noqa: S608 - table names and placeholders only
         "(expire_at IS NOT NULL OR NOT live) AND (NOT live OR expire_at <= %s))"
     )
 
@@ -110,26 +111,42 @@ def _unknown_locale(code):
 
 
 def _locale_page(filters, where, params):
+    """(total, [(head, tail, translations)]) in one round trip: a one-row
+    relation with the count and the locale check, joined to the page's
+    rows, each joined to its visible translations (itself among them)."""
     conditions = " AND ".join(["r.language_code = %s", *where])
     params = [filters.locale, *params]
+    table = _tables()
+    sql = (
+        "SELECT m.total, m.known, x.page_id, x.head, x.tail, "  # noqa: S608 - table names and placeholders only
+        "t.page_id, t.language_code, t.url FROM ("
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE {conditions}) AS total, "
+        f"EXISTS(SELECT 1 FROM {Locale._meta.db_table} WHERE language_code = %s)"
+        " AS known) m LEFT JOIN ("
+        f"SELECT r.page_id, r.date, r.head, r.tail, r.translation_key FROM {table} "
+        f"WHERE {conditions} ORDER BY r.date DESC, r.page_id DESC LIMIT %s OFFSET %s"
+        f") x ON 1 = 1 LEFT JOIN {table.removesuffix(' r')} t ON "
+        f"t.translation_key = x.translation_key AND {_shown('t')} "
+        "ORDER BY x.date DESC, x.page_id DESC, t.language_code"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {_tables()} WHERE {conditions}), "  # noqa: S608 - table names and placeholders only
-            f"EXISTS(SELECT 1 FROM {Locale._meta.db_table} WHERE language_code = %s)",
-            [*params, filters.locale],
+            sql,
+            [*params, filters.locale, *params, filters.limit, filters.offset, now],
         )
-        total, known = cursor.fetchone()
-        if not known:
-            raise _unknown_locale(filters.locale)
-        if not total or filters.offset >= total:
-            return total, []
-        cursor.execute(
-            f"SELECT r.head, r.tail, r.translation_key FROM {_tables()} "  # noqa: S608 - table names and placeholders only
-            f"WHERE {conditions} ORDER BY r.date DESC, r.page_id DESC "
-            "LIMIT %s OFFSET %s",
-            [*params, filters.limit, filters.offset],
-        )
-        return total, cursor.fetchall()
+        rows = cursor.fetchall()
+    total, known = rows[0][0], rows[0][1]
+    if not known:
+        raise _unknown_locale(filters.locale)
+    page = {}
+    for _total, _known, pk, head, tail, other, code, url in rows:
+        if pk is None:
+            continue
+        if pk not in page:
+            page[pk] = (head, tail, [])
+        page[pk][2].append({"locale": code, "id": other, "url": url})
+    return total, list(page.values())
 
 
 def _fallback_page(filters, where, params):

@@ -86,6 +86,17 @@ def test_move_changes_country_and_url(client, programme):
     assert_consistent()
 
 
+def test_a_renamed_section_rewrites_the_urls_below_it(client, programme):
+    news(programme, "XK", "en", "item", "Item")
+    section = section_for(programme["countries"]["XK"], locale("en"))
+    section.slug = "kosova"
+    section.save_revision().publish()
+    assert [i["url"] for i in listing(client)["items"]] == ["/en/news/kosova/item/"]
+    home = section.get_parent().get_parent().specific
+    home.save_revision().publish()  # nothing below it changes
+    assert_consistent()
+
+
 def test_privacy_of_a_section_hides_and_restores_its_children(client, programme):
     news(programme, "XK", "en", "open", "Open item")
     news(programme, "RS", "en", "behind", "Item in Serbia")
@@ -128,7 +139,7 @@ def test_translations_follow_publication(client, programme):
         ("Вест из Призрена", "sr")
     ]
 
-    serbian.unpublish()
+    NewsPage.objects.get(pk=serbian.pk).unpublish()  # the live one, not the copy
     item = client.get("/api/v3/news/?locale=sq&nocache=t3").json()["items"][0]
     assert [t["locale"] for t in item["translations"]] == ["sq"]
     cnr = client.get("/api/v3/news/?locale=cnr&fallback=true&nocache=t4").json()
