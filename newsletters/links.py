@@ -2,15 +2,44 @@
 newsletter (RFC 2369 List-Unsubscribe, RFC 8058 one-click)."""
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
-from .tokens import confirm_token, manage_token, return_path_for
+from .tokens import ManageSigner, ReturnPaths, confirm_token, manage_token
+
+_SENTINEL = "__token__"
+_templates = {}
+
+
+def _template(name, language):
+    """(before, after) the token in ``name``'s absolute URL in ``language``.
+
+    Reversing under ``translation.override`` costs more than building the rest
+    of a recipient's message, so each URL is reversed once per language (and
+    URL configuration) and the token put in between. Tokens are URL-safe
+    base64 and ``:``, which ``reverse`` leaves as they are.
+    """
+    key = (
+        name,
+        language,
+        settings.BASE_URL,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+    found = _templates.get(key)
+    if found is None:
+        with translation.override(language):
+            url = settings.BASE_URL + reverse(name, kwargs={"token": _SENTINEL})
+        before, _, after = url.partition(_SENTINEL)
+        if len(_templates) > 256:
+            _templates.clear()
+        found = _templates[key] = (before, after)
+    return found
 
 
 def _absolute(name, language, token):
-    with translation.override(language):
-        return settings.BASE_URL + reverse(name, kwargs={"token": token})
+    before, after = _template(name, language)
+    return before + token + after
 
 
 def confirm_url(subscriber, language=None):
@@ -36,6 +65,42 @@ def unsubscribe_url(subscriber, lists=None, language=None):
     )
 
 
+class NewsletterLinks:
+    """A newsletter's per-recipient links and headers, for one language and the
+    campaign's ``lists``: build once per edition and chunk, call per recipient.
+
+    One signed token serves both links. It names the subscriber and the lists;
+    the unsubscribe link (and API) leave only those lists, and the preferences
+    page and API never read the lists, so the same token there grants exactly
+    what a list-less preferences token does (both expire after
+    NEWSLETTERS_MANAGE_MAX_AGE). Signing once instead of twice halves the HMAC
+    work per recipient.
+    """
+
+    def __init__(self, language, lists=None):
+        self.unsubscribe = _template("newsletter_unsubscribe", language)
+        self.preferences = _template("newsletter_preferences", language)
+        self.sign = ManageSigner(lists)
+        self.return_path = ReturnPaths()
+
+    def __call__(self, subscriber_id):
+        """(unsubscribe URL, preferences URL, headers) of one subscriber."""
+        token = self.sign(subscriber_id)
+        unsubscribe = self.unsubscribe[0] + token + self.unsubscribe[1]
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return_path = self.return_path(subscriber_id)
+        if return_path:
+            headers["Return-Path"] = return_path
+        return (
+            unsubscribe,
+            self.preferences[0] + token + self.preferences[1],
+            headers,
+        )
+
+
 def list_unsubscribe_headers(subscriber, lists=None, language=None):
     """Headers for one newsletter to ``subscriber`` sent to ``lists``.
 
@@ -43,12 +108,4 @@ def list_unsubscribe_headers(subscriber, lists=None, language=None):
     lists without login or cookie; a GET shows a page that changes nothing.
     Return-Path carries the VERP address when NEWSLETTERS_RETURN_PATH is set.
     """
-    url = unsubscribe_url(subscriber, lists, language)
-    headers = {
-        "List-Unsubscribe": f"<{url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return_path = return_path_for(subscriber)
-    if return_path:
-        headers["Return-Path"] = return_path
-    return headers
+    return NewsletterLinks(language or subscriber.language, lists)(subscriber.pk)[2]

@@ -11,7 +11,9 @@ result gives exactly the edition with the values substituted.
 
 import email.policy
 import html
+import re
 import secrets
+import time
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.quoprimime import body_encode
@@ -26,10 +28,20 @@ MAX_HEADER_LINE = 998
 HEADER_POLICY = email.policy.SMTP.clone(max_line_length=MAX_LINE)
 
 
+_QP_SAFE = re.compile(r"[!-<>-~ ]*")
+
+
 def qp(text):
     """Quoted-printable bytes of ``text`` (UTF-8), CRLF line ends, <= 76 octets."""
     if not text:
         return b""
+    if _QP_SAFE.fullmatch(text) and text.isascii():
+        # Printable ASCII without "=" (links, most names) encodes as itself:
+        # only cut it into lines of 75 plus a soft break, unless a line would
+        # end in a space (which must be encoded).
+        lines = [text[i : i + MAX_LINE - 1] for i in range(0, len(text), MAX_LINE - 1)]
+        if not any(line.endswith(" ") for line in lines):
+            return "=\r\n".join(lines).encode("ascii")
     latin = text.encode("utf-8").decode("latin-1")
     return body_encode(latin, maxlinelen=MAX_LINE, eol="\r\n").encode("ascii")
 
@@ -104,11 +116,19 @@ class PreparedMessage:
         return self.from_email.rpartition("@")[2] or "localhost"
 
     def _part(self, pieces, values, escape):
+        """One part's body; each value is encoded once however often it
+        occurs (the unsubscribe link is in the footer and the text part)."""
         literals, names = pieces
         out = [literals[0]]
+        encoded = {}
         for name, literal in zip(names, literals[1:], strict=True):
-            value = values.get(name, "")
-            out.append(qp(html.escape(value, quote=True) if escape else value))
+            piece = encoded.get(name)
+            if piece is None:
+                value = values.get(name, "")
+                piece = encoded[name] = qp(
+                    html.escape(value, quote=True) if escape else value
+                )
+            out.append(piece)
             out.append(literal)
         return SOFT_BREAK.join(piece for piece in out if piece)
 
@@ -120,7 +140,7 @@ class PreparedMessage:
             self.head,
             _header_line("To", to),
             _header_line("Message-ID", message_id),
-            _header_line("Date", formatdate(localtime=False)),
+            _date_line(),
         ]
         for name, value in headers.items():
             head.append(_header_line(name, value))
@@ -174,8 +194,22 @@ class PreparedMessage:
         )
 
 
+_date = [0, b""]
+
+
+def _date_line():
+    """The Date header, formatted at most once a second."""
+    now = int(time.time())
+    if _date[0] != now:
+        _date[:] = [now, _header_line("Date", formatdate(now, localtime=False))]
+    return _date[1]
+
+
 def _one_line(value):
-    return " ".join(str(value or "").split())
+    value = str(value or "")
+    if value.isascii() and value.isprintable() and "  " not in value:
+        return value.strip()
+    return " ".join(value.split())
 
 
 def first_name(subscriber, edition):
@@ -183,19 +217,34 @@ def first_name(subscriber, edition):
     return name[0] if name else edition.first_name_fallback
 
 
-def recipient_values(subscriber, edition, *, lists=None):
-    """(placeholder values, extra headers) of ``subscriber`` for ``edition``.
+class Personaliser:
+    """Recipients' placeholder values and headers for one edition and the
+    campaign's ``lists``; links reversed and signing keys derived once, so
+    build one per edition and chunk and call it per recipient."""
 
-    The one-click unsubscribe link in the body and in List-Unsubscribe is the
-    same, limited to ``lists`` (the campaign's lists) when given.
-    """
-    headers = links.list_unsubscribe_headers(subscriber, lists, edition.language)
-    values = {
-        "first_name": first_name(subscriber, edition),
-        "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
-        "preferences_url": links.preferences_url(subscriber, edition.language),
-    }
-    return values, headers
+    def __init__(self, edition, lists=None):
+        self.edition = edition
+        self.links = links.NewsletterLinks(edition.language, lists)
+
+    def __call__(self, subscriber):
+        """(placeholder values, extra headers) of ``subscriber``.
+
+        The one-click unsubscribe link in the body and in List-Unsubscribe is
+        the same, limited to the campaign's lists when given.
+        """
+        unsubscribe, preferences, headers = self.links(subscriber.pk)
+        values = {
+            "first_name": first_name(subscriber, self.edition),
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": preferences,
+        }
+        return values, headers
+
+
+def recipient_values(subscriber, edition, *, lists=None):
+    """(placeholder values, extra headers) of one ``subscriber`` (see
+    Personaliser, which the sending loop keeps per chunk)."""
+    return Personaliser(edition, lists)(subscriber)
 
 
 def sample_message_id(domain):

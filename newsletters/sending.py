@@ -19,9 +19,9 @@ from . import bounces
 from .addresses import InvalidAddress, hash_normalised, normalise_email
 from .backends import RETRY, SENT, ConnectionLost, Outgoing, get_transport
 from .message import (
+    Personaliser,
     PreparedMessage,
     message_id,
-    recipient_values,
     sample_message_id,
 )
 from .models import Campaign, Delivery, Subscriber, Subscription, Suppression
@@ -234,6 +234,7 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
     throttle = get_throttle()
     step = max(1, settings.NEWSLETTERS_SEND_RECHECK_EVERY)
     current = None
+    personalisers = {}
     try:
         with get_transport() as transport:
             for start in range(0, len(ids), step):
@@ -260,7 +261,14 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
                         continue
                     throttle.wait()
                     current = delivery
-                    _send_delivery(transport, campaign_id, delivery, list_ids, report)
+                    _send_delivery(
+                        transport,
+                        campaign_id,
+                        delivery,
+                        personalisers,
+                        list_ids,
+                        report,
+                    )
                     current = None
     except ConnectionLost as exc:
         _connection_lost(ids, claim_id, current, exc, report)
@@ -268,10 +276,15 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
     return report
 
 
-def _send_delivery(transport, campaign_id, delivery, list_ids, report):
+def _send_delivery(transport, campaign_id, delivery, personalisers, list_ids, report):
     subscriber = delivery.subscriber
     prepared = prepared_for(delivery.edition)
-    values, headers = recipient_values(subscriber, prepared.edition, lists=list_ids)
+    personalise = personalisers.get(delivery.edition_id)
+    if personalise is None:
+        personalise = personalisers[delivery.edition_id] = Personaliser(
+            prepared.edition, list_ids
+        )
+    values, headers = personalise(subscriber)
     mid = message_id(campaign_id, subscriber.pk, prepared.domain())
     data = prepared.render(
         to=subscriber.email, message_id=mid, values=values, headers=headers

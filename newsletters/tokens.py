@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
 
 CONFIRM_SALT = "newsletters.confirm"
 MANAGE_SALT = "newsletters.manage"
@@ -54,10 +55,40 @@ def read_confirm_token(token):
     return data["s"], str(data.get("n", ""))
 
 
+class _KeyedSigner(signing.TimestampSigner):
+    """Django's TimestampSigner (same token format, read by ``signing.loads``)
+    that derives its HMAC key once instead of on every signature: signing one
+    token per recipient of a campaign is then one HMAC of a short string."""
+
+    def __init__(self, salt):
+        super().__init__(salt=salt)
+        self._mac = salted_hmac(self.salt + "signer", b"", self.key, algorithm="sha256")
+
+    def signature(self, value, key=None):
+        if key is not None and key != self.key:
+            return super().signature(value, key)
+        mac = self._mac.copy()
+        mac.update(force_bytes(value))
+        return signing.b64_encode(mac.digest()).decode()
+
+
+class ManageSigner:
+    """Signs preferences/unsubscribe tokens for many subscribers of the same
+    ``lists`` (None: every list); build one per chunk, call per recipient."""
+
+    def __init__(self, lists=None):
+        self.list_ids = (
+            None if lists is None else sorted(getattr(x, "pk", x) for x in lists)
+        )
+        self._signer = _KeyedSigner(MANAGE_SALT)
+
+    def __call__(self, subscriber_id):
+        return self._signer.sign_object({"s": subscriber_id, "l": self.list_ids})
+
+
 def manage_token(subscriber, lists=None):
     """A preferences/unsubscribe token, limited to ``lists`` when given."""
-    list_ids = None if lists is None else sorted(getattr(x, "pk", x) for x in lists)
-    return signing.dumps({"s": subscriber.pk, "l": list_ids}, salt=MANAGE_SALT)
+    return ManageSigner(lists)(subscriber.pk)
 
 
 def read_manage_token(token):
@@ -76,13 +107,28 @@ def _verp_mac(subscriber_id):
     return salted_hmac(VERP_SALT, str(subscriber_id)).hexdigest()[:16]
 
 
+class ReturnPaths:
+    """VERP addresses for many subscribers, the HMAC key derived once."""
+
+    def __init__(self):
+        base = settings.NEWSLETTERS_RETURN_PATH
+        self.enabled = bool(base) and "@" in base
+        if self.enabled:
+            self.local, self.domain = base.rsplit("@", 1)
+            self._mac = salted_hmac(VERP_SALT, b"")
+
+    def __call__(self, subscriber_id):
+        """bounces+<id>-<mac>@domain, or "" when NEWSLETTERS_RETURN_PATH is unset."""
+        if not self.enabled:
+            return ""
+        mac = self._mac.copy()
+        mac.update(str(subscriber_id).encode("ascii"))
+        return f"{self.local}+{subscriber_id}-{mac.hexdigest()[:16]}@{self.domain}"
+
+
 def return_path_for(subscriber):
     """bounces+<id>-<mac>@domain for NEWSLETTERS_RETURN_PATH, or "" if unset."""
-    base = settings.NEWSLETTERS_RETURN_PATH
-    if not base or "@" not in base:
-        return ""
-    local, domain = base.rsplit("@", 1)
-    return f"{local}+{subscriber.pk}-{_verp_mac(subscriber.pk)}@{domain}"
+    return ReturnPaths()(subscriber.pk)
 
 
 def subscriber_id_from_return_path(address):
