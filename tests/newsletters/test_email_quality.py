@@ -3,7 +3,6 @@ under Gmail's clipping size with a full digest, images described, links
 absolute, no script, both parts, and every character of every script kept in
 the decoded MIME message (subject included)."""
 
-import datetime
 import email
 import email.policy
 import html as htmllib
@@ -15,93 +14,11 @@ from django.conf import settings
 from newsletters.message import PreparedMessage
 from newsletters.rendering import render_edition
 
-from .compose import NOW, TODAY, digest, event, intro, make_image, news, newsletter
+from .compose import NOW, SAMPLES, full_issue, intro, newsletter
 
 pytestmark = pytest.mark.django_db
 
 GMAIL_CLIP_BYTES = 102 * 1024
-OLDER = datetime.date(2025, 12, 1)
-SAMPLES = {
-    # language: (country, title, lead, subject, preheader, first name)
-    "mk": (
-        "XK",
-        "Граѓанските организации во Скопје отворија нов ресурсен центар за млади",
-        "Ресурсниот центар ќе нуди обуки, менторство и мали грантови за "
-        "локални здруженија низ целата земја, со посебен фокус на руралните "
-        "средини и на младите активисти кои почнуваат.",
-        "Билтен: граѓанско општество — ноември",
-        "Нови партнерства и што следува",
-        "Љубица",
-    ),
-    "sr": (
-        "RS",
-        "Организације цивилног друштва у Нишу потписале споразум о сарадњи",
-        "Споразум предвиђа заједничке обуке, размену искуства и праћење "
-        "локалних буџета у јужној Србији током наредне две године.",
-        "Билтен: грађанско друштво — новембар",
-        "Ђурђевдан, жвака, ћуприја, џеп, љубав, њива",
-        "Ђорђе",
-    ),
-    "tr": (
-        "XK",
-        "İstanbul'da sivil toplum kuruluşları ılık bir kış öncesi buluştu",
-        "Güçlü ağlar, şeffaflık ve gönüllülük üzerine düzenlenen toplantıya "
-        "Iğdır, Şırnak ve Ağrı'dan da katılımcılar geldi; ığdırlı gençler "
-        "İzmir'deki çalıştaya davet edildi.",
-        "Bülten: İyi haberler, ılık günler — Kasım",
-        "Şeffaflık, ağlar ve Iğdır'dan İzmir'e",
-        "Işıl",
-    ),
-    "sq": (
-        "XK",
-        "Organizatat e shoqërisë civile në Gjakovë çelin zyrën e përbashkët",
-        "Zyra do të ofrojë trajnime për menaxhimin financiar, çështjet "
-        "ligjore dhe përfshirjen e të rinjve në vendimmarrje.",
-        "Buletini: ç'ka të re në shoqërinë civile — nëntor",
-        "Partneritete të reja dhe çfarë vjen më pas",
-        "Ëndrit",
-    ),
-}
-
-
-def full_issue(programme, language, items=30):
-    iso, title, lead, subject, preheader, _name = SAMPLES[language]
-    image = make_image(title[:40])
-    for n in range(items):
-        news(
-            programme,
-            iso,
-            language,
-            f"{title} ({n + 1})",
-            lead=lead,
-            date=TODAY - datetime.timedelta(days=n % 20),
-            hero_image=image,
-        )
-    event(programme, iso, language, title, start=NOW + datetime.timedelta(days=4))
-    featured = news(  # older than the digest's start: not in it
-        programme, iso, language, title, lead=lead, hero_image=image, date=OLDER
-    )
-    body = [
-        intro(f"<h2>{subject}</h2><p>{lead}</p><ul><li>{title}</li></ul>"),
-        {"type": "featured_news", "value": {"page": featured.pk, "show_image": True}},
-        digest(heading=preheader, max_items=items, since="2026-01-01"),
-        {"type": "upcoming_events", "value": {"heading": title, "days": 30}},
-        {"type": "image", "value": {"image": image.pk, "alt_text": title}},
-        {"type": "button", "value": {"text": preheader, "url": "https://example.org/"}},
-        {
-            "type": "two_columns",
-            "value": {
-                "left": [{"type": "text", "value": f"<p>{lead}</p>"}],
-                "right": [
-                    {"type": "image", "value": {"image": image.pk, "alt_text": title}}
-                ],
-            },
-        },
-        {"type": "note", "value": {"text": lead}},
-    ]
-    return newsletter(
-        programme, iso, language, body, subject=subject, preheader=preheader
-    )
 
 
 def decoded(edition, first_name):
