@@ -18,6 +18,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
@@ -98,11 +100,11 @@ def _etag(body):
 
 
 def _not_modified(request, etag, last_modified):
-    if_none_match = request.headers.get("If-None-Match")
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         tags = {tag.strip() for tag in if_none_match.split(",")}
         return etag in tags or f"W/{etag}" in tags or "*" in tags
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and int(last_modified) <= since
 
 
@@ -234,3 +236,30 @@ def _with_cache_headers(response, cacheable):
         response.setdefault("Cache-Control", "no-store")
     response["Vary"] = "Accept-Encoding, Origin"
     return response
+
+
+class _ReusingClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache backend, reusing one client per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call; with redis-py 5
+    that costs about 0.4 ms of CPU, more than the round trip itself, on every
+    API request (rate limit, response cache). Clients are thread-safe and
+    share the pool, which reconnects after a fork.
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingClient

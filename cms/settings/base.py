@@ -120,6 +120,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run on server-binding cursors (the news listing's, see
+    # news.api.listing) are prepared after this many runs on a connection;
+    # Django's default cursors never are. Empty behind PgBouncer in
+    # transaction mode.
+    _threshold = env_str("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_threshold) if _threshold else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -138,7 +147,8 @@ CACHE_URL = env_str("CACHE_URL") or REDIS_URL
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client (home.api_cache.RedisCache).
+            "BACKEND": "home.api_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cms"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
