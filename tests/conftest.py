@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.models import Locale
 
 from news.models import Country, CountryTeam, Organisation
@@ -118,8 +119,7 @@ def fresh_rate_limits():
     cache.clear()
 
 
-@pytest.fixture
-def programme(db):
+def _build_programme():
     """Kosovo and Serbia with sections in every locale, teams and workflows."""
     en = Locale.objects.get(language_code="en")
     countries = {
@@ -147,6 +147,53 @@ def programme(db):
         ),
     }
     return {"countries": countries, "organisations": organisations}
+
+
+def _transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use the programme in a rolled-back transaction share one
+    build per module (see _shared_programme); it is set up first, before the
+    test's own transaction opens inside it."""
+    for item in items:
+        if "programme" in item.fixturenames and not _transactional(item):
+            item.fixturenames.insert(0, "_shared_programme")
+
+
+@pytest.fixture(scope="module")
+def _shared_programme(django_db_setup, django_db_blocker):
+    """The programme built once per module inside an outer transaction.
+
+    Each test's own transaction (pytest-django's ``db``) is then a savepoint
+    inside it and rolls back to the built programme, as Django's
+    TestCase.setUpTestData does; building it costs ~100 page publishes, which
+    made this fixture most of the suite's time. Rolled back after the module.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        built = _build_programme()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def programme(request, db):
+    """Kosovo and Serbia with sections in every locale, teams and workflows:
+    shared per module for ordinary tests, built afresh for transactional ones
+    (whose data must be committed for worker processes to see it)."""
+    if "_shared_programme" in request.fixturenames:
+        return request.getfixturevalue("_shared_programme")
+    return _build_programme()
 
 
 @pytest.fixture
