@@ -10,6 +10,7 @@ queries whatever the number of pages, with no per-item lookup.
 import json
 from collections import defaultdict
 from contextlib import contextmanager
+from json.encoder import encode_basestring as _string
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -45,13 +46,18 @@ def news_listing(filters):
     else:
         total, page = _locale_page(filters, where, params)
     items = ", ".join(
-        head + json.dumps(links, ensure_ascii=False) + tail
-        for head, tail, links in page
+        head + "[" + ", ".join(links) + "]" + tail for head, tail, links in page
     )
     return (
         f'{{"total": {total}, "limit": {filters.limit}, '
         f'"offset": {filters.offset}, "items": [{items}]}}'
     ).encode()
+
+
+def _link(code, pk, url):
+    """One translation as JSON text, exactly as ``json.dumps`` writes
+    {"locale", "id", "url"} (same string escaping, no ASCII escaping)."""
+    return f'{{"locale": {_string(code)}, "id": {pk}, "url": {_string(url)}}}'
 
 
 @contextmanager
@@ -166,7 +172,7 @@ def _locale_page(filters, where, params):
             continue
         if pk not in page:
             page[pk] = (head, tail, [])
-        page[pk][2].append({"locale": code, "id": other, "url": url})
+        page[pk][2].append(_link(code, other, url))
     return total, list(page.values())
 
 
@@ -220,7 +226,7 @@ def _translations(keys):
             [*keys, now],
         )
         for key, pk, code, url in cursor.fetchall():
-            result[key].append({"locale": code, "id": pk, "url": url})
+            result[key].append(_link(code, pk, url))
     return result
 
 
