@@ -24,7 +24,14 @@ from .message import (
     message_id,
     sample_message_id,
 )
-from .models import Campaign, Delivery, Subscriber, Subscription, Suppression
+from .models import (
+    Campaign,
+    CampaignEdition,
+    Delivery,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from .throttle import get_throttle
 
 MAX_TEST_ADDRESSES = 10
@@ -107,6 +114,21 @@ def _send_one(transport, prepared, values, address):
 
 D = Delivery.Status
 _prepared_cache = {}
+ROW_FIELDS = (
+    "attempts",
+    "edition_id",
+    "subscriber",
+    "subscriber__email",
+    "subscriber__name",
+    "subscriber__language",
+)
+
+
+def _prepared_by_id(edition_id):
+    prepared = _prepared_cache.get(edition_id)
+    if prepared is None:
+        prepared = prepared_for(CampaignEdition.objects.get(pk=edition_id))
+    return prepared
 
 
 def prepared_for(edition_row):
@@ -244,9 +266,12 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
                     report.stopped = state
                     _release(ids[start:], claim_id, state)
                     return report
+                # Not the edition: its frozen JSON (the whole rendered issue)
+                # would be read and decoded once per recipient.
                 rows = list(
                     Delivery.objects.filter(pk__in=batch)
-                    .select_related("subscriber", "edition")
+                    .select_related("subscriber")
+                    .only(*ROW_FIELDS)
                     .order_by("pk")
                 )
                 allowed = _allowed([d.subscriber_id for d in rows], list_ids)
@@ -278,7 +303,7 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
 
 def _send_delivery(transport, campaign_id, delivery, personalisers, list_ids, report):
     subscriber = delivery.subscriber
-    prepared = prepared_for(delivery.edition)
+    prepared = _prepared_by_id(delivery.edition_id)
     personalise = personalisers.get(delivery.edition_id)
     if personalise is None:
         personalise = personalisers[delivery.edition_id] = Personaliser(
