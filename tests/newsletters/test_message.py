@@ -137,6 +137,77 @@ def test_recipient_values_carry_the_subscribers_one_click_link():
     assert recipient_values(nameless, edition)[0]["first_name"] == "dostum"
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://testserver/en/newsletter/unsubscribe/" + "a" * 200 + "/",
+        "x" * 74 + " " + "y" * 80,  # a space where a line would end
+        "." + "z" * 150,  # a line beginning with a dot
+        "Ana " * 40,
+    ],
+)
+def test_plain_ascii_values_decode_exactly(value):
+    """ASCII values skip the quoted-printable encoder; they must still come
+    back byte for byte, within the line limit, in both parts."""
+    edition = make_edition("en")
+    values = {"first_name": "Ana", "unsubscribe_url": value, "preferences_url": value}
+    data = PreparedMessage.from_edition(edition).render(
+        to="r@example.org", message_id="<m@x>", values=values, headers={}
+    )
+    text, html = parts(parse(data))
+    expected = " ".join(value.split())
+    assert text == substituted(
+        edition.text,
+        {**values, "unsubscribe_url": expected, "preferences_url": expected},
+        False,
+    )
+    assert f'href="{expected}"' in html
+    body = data.split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76
+
+
+@pytest.mark.django_db
+def test_one_token_serves_the_newsletters_unsubscribe_and_preference_links(
+    lists, client
+):
+    """The per-recipient path signs once: both links carry the same token,
+    the preferences page opens with it, and one-click unsubscribe with it
+    leaves only the campaign's lists."""
+    from django.core import signing
+
+    from newsletters.models import Subscription
+    from newsletters.tokens import MANAGE_SALT, ManageSigner
+
+    subscriber = Subscriber.objects.create(email="ilkay@example.org", language="tr")
+    for mailing_list in (lists["XK"], lists["EU"]):
+        Subscription.objects.create(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            status=Subscription.Status.CONFIRMED,
+        )
+    values, _headers = recipient_values(
+        subscriber, make_edition("tr"), lists=[lists["XK"]]
+    )
+    unsubscribe = values["unsubscribe_url"].removeprefix("http://testserver")
+    preferences = values["preferences_url"].removeprefix("http://testserver")
+    assert unsubscribe.startswith("/tr/") and preferences.startswith("/tr/")
+    assert unsubscribe.split("/")[-2] == preferences.split("/")[-2]
+    assert client.get(preferences).status_code == 200
+    answer = client.post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    statuses = dict(subscriber.subscriptions.values_list("mailing_list_id", "status"))
+    assert statuses == {
+        lists["XK"].pk: Subscription.Status.UNSUBSCRIBED,
+        lists["EU"].pk: Subscription.Status.CONFIRMED,
+    }
+    ours, theirs = (
+        ManageSigner([3, 1])(9),
+        signing.dumps({"s": 9, "l": [1, 3]}, salt=MANAGE_SALT),
+    )
+    assert ours.split(":")[0] == theirs.split(":")[0]  # same payload format
+    assert read_manage_token(ours) == ManageClaim(9, (1, 3))
+
+
 def test_smtp_replies_are_classified():
     assert classify(451, "4.3.0 busy", "data").status == RETRY
     hard = classify(550, "5.1.1 No such user", "rcpt")
