@@ -48,6 +48,7 @@ HTML_LANG = {"sr-latn": "sr-Latn"}
 RICH_TEXT_TAGS = {"p", "br", "h2", "h3", "b", "strong", "i", "em", "ol", "ul", "li"}
 RICH_TEXT_TAGS |= {"a"}
 TEMPLATE_DIR = "newsletters/email/"
+WEB_LINK_CLASS = "view-online"
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,16 @@ def render_edition(page, *, now=None):
 def web_html(page, *, now=None):
     """The public web version: the email's HTML with no per-recipient values
     (the greeting's fallback name; preferences and unsubscribe lead to the
-    subscription page)."""
-    edition = render_edition(page, now=now)
+    subscription page). Digests and events as they stood when the page was
+    last published, unless ``now`` says otherwise, so that the archive does
+    not drift as news is published later."""
+    edition = render_edition(page, now=now or page.last_published_at)
     return fill(edition, web=True)
 
 
 def fill(edition, *, web=False, values=None):
-    """``edition.html`` with its tokens replaced (web version, preview)."""
+    """``edition.html`` with its tokens replaced (web version, preview); the
+    web version hides the email's own "view it in your browser" line."""
     generic = subscribe_url(edition.language)
     filled = {
         "first_name": edition.first_name_fallback,
@@ -134,7 +138,12 @@ def fill(edition, *, web=False, values=None):
         "preferences_url": generic,
         **(values or {}),
     }
-    return placeholders.TOKEN_RE.sub(lambda m: escape(filled[m.group(1)]), edition.html)
+    html = placeholders.TOKEN_RE.sub(lambda m: escape(filled[m.group(1)]), edition.html)
+    if web:
+        html = html.replace(
+            "</head>", f"<style>.{WEB_LINK_CLASS}{{display:none}}</style></head>", 1
+        )
+    return html
 
 
 class _Invalid(Exception):
@@ -171,6 +180,7 @@ class _Renderer:
             "unsubscribe_url": placeholders.UNSUBSCRIBE_URL,
             "preferences_url": placeholders.PREFERENCES_URL,
             "content_width": CONTENT_WIDTH,
+            "web_link_class": WEB_LINK_CLASS,
         }
         if not subject:
             self._error(gettext_lazy("Give the newsletter a subject."))

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -210,15 +209,20 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
         verbose_name_plural = _("newsletters")
 
     def serve(self, request, *args, **kwargs):
-        """The public web version: the email as sent, with no subscriber's
-        values; digests as they stood when the issue was published."""
+        """The public web version: the edition subscribers received when one
+        was sent (newsletters.archive), else the issue as published; with no
+        subscriber's values in either."""
+        from ..archive import sent_web_html
         from ..rendering import NewsletterRenderError, web_html
 
-        key = f"newsletters:web:{self.pk}:{self.last_published_at}:{content_version()}"
+        published_at = (
+            self.last_published_at.timestamp() if self.last_published_at else 0
+        )
+        key = f"newsletters:web:{self.pk}:{published_at}:{content_version()}"
         html = cache.get(key)
         if html is None:
             try:
-                html = web_html(self, now=self.last_published_at or timezone.now())
+                html = sent_web_html(self) or web_html(self)
             except NewsletterRenderError:
                 html = ""
             cache.set(key, html, WEB_VERSION_CACHE_SECONDS)
@@ -243,7 +247,7 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
                 {"page": self, "messages": error.messages},
             )
         if mode_name == "web":
-            html = fill(edition)
+            html = fill(edition, web=True)
         else:
             html = fill(edition, values={"first_name": "Ana"})
         if mode_name == "email_mobile":

@@ -364,6 +364,7 @@ def test_web_version_is_public_without_subscriber_values(client, programme):
     assert "Read on the web" in body
     assert "%%" not in body
     assert "Hello friend," in body
+    assert ".view-online{display:none}" in body  # no "view in browser" here
     assert f"{settings.BASE_URL}/en/newsletter/subscribe/" in body
     assert body.strip() == web_html(page, now=page.last_published_at).strip()
 
