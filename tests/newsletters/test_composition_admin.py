@@ -4,6 +4,7 @@ modes, test sends through the campaign transport, senders per country."""
 import re
 
 import pytest
+from django.conf import settings
 from wagtail.test.utils.form_data import (
     inline_formset,
     nested_form_data,
@@ -15,7 +16,7 @@ from newsletters.models import SenderIdentity
 from tests.reliability.conftest import free_port
 from tests.reliability.smtpd import SMTPServer
 
-from .compose import intro, news, newsletter
+from .compose import intro, news, newsletter, translate
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,59 @@ def test_sender_identities_are_kept_by_superusers(client, officer, admin_client)
     url = "/admin/snippets/newsletters/senderidentity/"
     assert admin_client.get(url).status_code == 200
     assert client.get(url).status_code in (302, 403)
+
+
+def test_kosovo_issue_in_albanian_translated_previewed_and_test_sent(
+    client, officer, admin_user, programme, smtp_server
+):
+    """The issue's "done when": composed in Albanian, translated to Serbian
+    and English, previewed on desktop and phone, test-sent with both parts,
+    every character and a working web-version link."""
+    item = news(programme, "XK", "sq", "Organizatat në Gjakovë çelin zyrë")
+    translate(item, ["sr", "en"], admin_user)
+    body = [
+        intro("<p>Të dashur partnerë: çështje të reja</p>"),
+        {"type": "featured_news", "value": {"page": item.pk, "show_image": False}},
+    ]
+    source = newsletter(programme, "XK", "sq", body, subject="Buletini i nëntorit")
+    texts = {
+        "sr": ("Билтен за новембар", "Драги партнери: нова питања"),
+        "en": ("November newsletter", "Dear partners: new questions"),
+    }
+    pages = {"sq": source}
+    for code, page in translate(source, ["sr", "en"], admin_user).items():
+        subject, greeting = texts[code]
+        page.title = page.subject = subject
+        page.body = [intro(f"<p>{greeting}</p>"), body[1]]
+        page.save_revision().publish()
+        pages[code] = page
+    expected = {
+        "sq": ("Buletini i nëntorit", "Të dashur partnerë: çështje të reja", "sq"),
+        "sr": (*texts["sr"], "sr"),
+        "en": (*texts["en"], "en"),
+    }
+    for code, page in pages.items():
+        subject, greeting, lang = expected[code]
+        draft = f"/admin/pages/{page.pk}/view_draft/"
+        desktop = client.get(draft, {"mode": "email"}).content.decode()
+        assert f'<html lang="{lang}"' in desktop
+        assert f"<title>{subject}</title>" in desktop
+        assert greeting in desktop
+        mobile = client.get(draft, {"mode": "email_mobile"}).content.decode()
+        assert 'width="375"' in mobile and greeting in mobile
+
+    response = client.post(send_test_url(pages["sr"]), {"addresses": "me@example.org"})
+    assert response.status_code == 200
+    message = smtp_server.to("me@example.org")[0].parsed()
+    assert message["Subject"] == "Билтен за новембар"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for part in (text, html):
+        assert "Драги партнери: нова питања" in part
+        assert "Здраво, пријатељу," in part
+        assert "Европске уније" in part  # the disclaimer, in Serbian
+    web = re.search(r"Веб верзија: (\S+)", text).group(1)
+    assert web.startswith(settings.BASE_URL + "/sr/")
+    page = client.get(web.removeprefix(settings.BASE_URL))
+    assert page.status_code == 200
+    assert "Драги партнери: нова питања" in page.content.decode()
