@@ -29,18 +29,22 @@ HEADER_POLICY = email.policy.SMTP.clone(max_line_length=MAX_LINE)
 
 
 _QP_SAFE = re.compile(r"[!-<>-~ ]*")
+_QP_LINE = MAX_LINE - 1  # room for the soft break's "="
+_HTML_SPECIAL = re.compile("[&<>\"']")
 
 
 def qp(text):
     """Quoted-printable bytes of ``text`` (UTF-8), CRLF line ends, <= 76 octets."""
     if not text:
         return b""
-    if _QP_SAFE.fullmatch(text) and text.isascii():
+    if _QP_SAFE.fullmatch(text):
         # Printable ASCII without "=" (links, most names) encodes as itself:
         # only cut it into lines of 75 plus a soft break, unless a line would
         # end in a space (which must be encoded).
-        lines = [text[i : i + MAX_LINE - 1] for i in range(0, len(text), MAX_LINE - 1)]
-        if not any(line.endswith(" ") for line in lines):
+        if len(text) <= _QP_LINE and text[-1] != " ":
+            return text.encode("ascii")
+        lines = [text[i : i + _QP_LINE] for i in range(0, len(text), _QP_LINE)]
+        if " " not in text or not any(line[-1] == " " for line in lines):
             return "=\r\n".join(lines).encode("ascii")
     latin = text.encode("utf-8").decode("latin-1")
     return body_encode(latin, maxlinelen=MAX_LINE, eol="\r\n").encode("ascii")
@@ -115,62 +119,62 @@ class PreparedMessage:
     def domain(self):
         return self.from_email.rpartition("@")[2] or "localhost"
 
-    def _part(self, pieces, values, escape):
-        """One part's body; each value is encoded once however often it
-        occurs (the unsubscribe link is in the footer and the text part)."""
+    @staticmethod
+    def _splice(out, pieces, encoded):
+        """Append one part's body to ``out``: the literal pieces and the
+        encoded values, a soft line break between any two that are not empty."""
         literals, names = pieces
-        out = [literals[0]]
-        encoded = {}
+        started = bool(literals[0])
+        if started:
+            out.append(literals[0])
         for name, literal in zip(names, literals[1:], strict=True):
-            piece = encoded.get(name)
-            if piece is None:
-                value = values.get(name, "")
-                piece = encoded[name] = qp(
-                    html.escape(value, quote=True) if escape else value
-                )
-            out.append(piece)
-            out.append(literal)
-        return SOFT_BREAK.join(piece for piece in out if piece)
+            for piece in (encoded[name], literal):
+                if piece:
+                    if started:
+                        out.append(SOFT_BREAK)
+                    out.append(piece)
+                    started = True
 
     def render(self, *, to, message_id, values, headers):
-        """The complete message to ``to`` as bytes (CRLF line ends)."""
-        values = {name: _one_line(value) for name, value in values.items()}
+        """The complete message to ``to`` as bytes (CRLF line ends).
+
+        Each value is encoded once for the text part and, unless HTML-escaping
+        changes it, reused in the HTML part; the message is one join."""
+        as_text = {}
+        as_html = {}
+        for name in placeholders.NAMES:
+            value = _one_line(values.get(name, ""))
+            as_text[name] = encoded = qp(value)
+            if _HTML_SPECIAL.search(value):
+                encoded = qp(html.escape(value, quote=True))
+            as_html[name] = encoded
         boundary = self.boundary
-        head = [
+        out = [
             self.head,
             _header_line("To", to),
             _header_line("Message-ID", message_id),
             _date_line(),
         ]
         for name, value in headers.items():
-            head.append(_header_line(name, value))
-        head.append(
-            b'Content-Type: multipart/alternative;\r\n boundary="' + boundary + b'"\r\n'
-        )
-        return b"".join(
-            [
-                *head,
-                CRLF,
-                b"--",
-                boundary,
-                CRLF,
-                b"Content-Type: text/plain; charset=utf-8\r\n"
-                b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-                self._part(self.text_pieces, values, escape=False),
-                CRLF,
-                b"--",
-                boundary,
-                CRLF,
-                b"Content-Type: text/html; charset=utf-8\r\n"
-                b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-                self._part(self.html_pieces, values, escape=True),
-                CRLF,
-                b"--",
-                boundary,
-                b"--",
-                CRLF,
-            ]
-        )
+            out.append(_header_line(name, value))
+        out += [
+            b'Content-Type: multipart/alternative;\r\n boundary="',
+            boundary,
+            b'"\r\n\r\n--',
+            boundary,
+            b"\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+        ]
+        self._splice(out, self.text_pieces, as_text)
+        out += [
+            b"\r\n--",
+            boundary,
+            b"\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+        ]
+        self._splice(out, self.html_pieces, as_html)
+        out += [b"\r\n--", boundary, b"--\r\n"]
+        return b"".join(out)
 
     def substitute(self, values):
         """(subject, text, html) as strings with ``values`` put in, for email
