@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from newsletters.models import SenderIdentity
+from newsletters.models import NewsletterPage, SenderIdentity
 from tests.reliability.conftest import free_port
 from tests.reliability.smtpd import SMTPServer
 
@@ -292,3 +292,33 @@ def test_kosovo_issue_in_albanian_translated_previewed_and_test_sent(
     page = client.get(web.removeprefix(settings.BASE_URL))
     assert page.status_code == 200
     assert "Драги партнери: нова питања" in page.content.decode()
+
+
+def test_creating_an_issue_validates_it_in_its_section(client, officer, programme):
+    from news.structure import section_for
+
+    from .compose import locale
+
+    section = section_for(programme["countries"]["XK"], locale("sq"), "newsletters")
+    url = f"/admin/pages/add/newsletters/newsletterpage/{section.pk}/"
+    data = nested_form_data(
+        {
+            "title": "Numri i ri",
+            "slug": "numri-i-ri",
+            "subject": "Numri i ri: ç'ka të re",
+            "preheader": "",
+            "sender": "",
+            "body": streamfield([EMPTY_DIGEST]),
+            "comments": inline_formset([]),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "finds no published news" in response.content.decode()
+
+    news(programme, "XK", "sq", "Lajm i freskët")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    page = NewsletterPage.objects.get(slug="numri-i-ri", locale=section.locale)
+    assert page.is_child_of(section)
+    assert page.country.translation_key == programme["countries"]["XK"].translation_key
