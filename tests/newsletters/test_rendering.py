@@ -386,3 +386,15 @@ def test_newsletter_index_lists_published_issues_of_its_language(client, program
 
 def page_path(page):
     return "/" + page.locale.language_code + "/" + page.url_path.split("/", 2)[2]
+
+
+def test_render_errors_are_in_the_editors_language_not_the_issues(programme):
+    from django.utils import translation
+
+    page = newsletter(programme, "XK", "sq", [digest(heading="Lajme")], publish=False)
+    with pytest.raises(NewsletterRenderError) as raised:
+        render_edition(page, now=NOW)
+    assert "finds no published news" in raised.value.messages[0]
+    with translation.override("mk"), pytest.raises(NewsletterRenderError) as raised:
+        render_edition(page, now=NOW)
+    assert "не наоѓа ниту една објавена вест" in raised.value.messages[0]
