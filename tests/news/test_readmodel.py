@@ -227,3 +227,40 @@ def test_cached_responses_leave_early_with_the_same_headers(
     fresh = client.get(url, HTTP_IF_NONE_MATCH=full["ETag"], **headers)
     assert fresh.status_code == 200
     assert [i["title"] for i in fresh.json()["items"]] == ["Newer item", "Cached item"]
+
+
+def test_listing_bytes_equal_the_model_paths_encoding(client, programme):
+    """The stored items joined at read time give the very bytes that encoding
+    the published pages afresh gives (quotes, backslashes, Cyrillic, ı/İ)."""
+    from news.api.listing import encode, summaries
+    from news.api.serialise import translations_by_key
+
+    source = news(programme, "XK", "sq", "ë-ç", 'Thirrje "e hapur" për OJQ-të \\ ë ç')
+    serbian = source.copy_for_translation(locale("sr"))
+    serbian.title = "Позив за „организације“ — İstanbul ılık"
+    serbian.slug = "позив"
+    serbian.save_revision().publish()
+    news(programme, "RS", "sr", "druga", "Друга вест", date=datetime.date(2026, 1, 2))
+
+    for query in ("locale=sr&limit=5", "locale=sq", "locale=sr&offset=1&limit=1"):
+        visible = published(NewsPage)
+        params = dict(pair.split("=") for pair in query.split("&"))
+        limit, offset = int(params.get("limit", 20)), int(params.get("offset", 0))
+        pages = visible.filter(locale__language_code=params["locale"])
+        ids = list(
+            pages.order_by("-date", "-pk").values_list("pk", flat=True)[
+                offset : offset + limit
+            ]
+        )
+        pairs = summaries(ids)
+        links = translations_by_key(
+            {row["translation_key"] for _i, row in pairs}, visible
+        )
+        items = [
+            {**item, "translations": links.get(row["translation_key"], [])}
+            for item, row in pairs
+        ]
+        expected = encode(
+            {"total": pages.count(), "limit": limit, "offset": offset, "items": items}
+        )
+        assert client.get(f"/api/v3/news/?{query}&nocache=bytes").content == expected
