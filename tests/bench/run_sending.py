@@ -186,7 +186,12 @@ def measure_p6(page, mailing_list):
             [baseline_campaign.pk, edition.pk, mailing_list.pk],
         )
         raw_rows = cursor.rowcount
-    raw = time.perf_counter() - started
+        raw = time.perf_counter() - started
+        # In SQL: the ORM's cascade would load the million rows into Python.
+        cursor.execute(
+            "DELETE FROM newsletters_delivery WHERE campaign_id = %s",
+            [baseline_campaign.pk],
+        )
     baseline_campaign.delete()
     return {
         "rows": rows,
