@@ -34,9 +34,13 @@ CHANGED_AT_KEY = "api:content-changed-at"
 
 
 def content_version():
+    """A number that changes whenever public content does. It starts from the
+    clock in microseconds when the cache has none (first use, a flushed or
+    restarted Redis), so that a restarted count never meets a version that
+    processes still hold responses for."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = int(time.time() * 1000)
+        version = time.time_ns() // 1000
         cache.add(VERSION_KEY, version, timeout=None)
         cache.add(CHANGED_AT_KEY, time.time(), timeout=None)
         version = cache.get(VERSION_KEY, version)
@@ -58,7 +62,7 @@ def _bump():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
 
 
