@@ -179,7 +179,6 @@ class _Renderer:
             "first_name": placeholders.FIRST_NAME,
             "unsubscribe_url": placeholders.UNSUBSCRIBE_URL,
             "preferences_url": placeholders.PREFERENCES_URL,
-            "content_width": CONTENT_WIDTH,
             "web_link_class": WEB_LINK_CLASS,
         }
         if not subject:
