@@ -161,6 +161,8 @@ def pytest_collection_modifyitems(items):
     build per module (see _shared_programme); it is set up first, before the
     test's own transaction opens inside it."""
     for item in items:
+        if item.get_closest_marker("own_programme"):
+            continue
         if "programme" in item.fixturenames and not _transactional(item):
             item.fixturenames.insert(0, "_shared_programme")
 

@@ -1,0 +1,39 @@
+"""CSV import at scale: 100,000 rows with duplicates and bad addresses.
+
+In a module of its own, building its own programme: inside the module-shared
+programme's outer transaction (tests/conftest.py) PostgreSQL's deferred
+foreign-key checks of 100,000 rows written in a savepoint take minutes.
+"""
+
+import time
+
+import pytest
+
+from newsletters.models import Subscription
+from tests.newsletters.test_import import import_file, officer  # noqa: F401
+
+
+@pytest.mark.django_db
+@pytest.mark.own_programme
+def test_hundred_thousand_rows_import_in_reasonable_time(client, officer):  # noqa: F811
+    rows = ["email,name,language"]
+    for n in range(100_000):
+        if n % 1000 == 999:
+            rows.append(f"broken-{n},Name {n},sq")
+        elif n % 1000 == 998:
+            rows.append(f"person{n - 1}@example.org,Dup {n},sq")
+        else:
+            rows.append(f"Person{n}@Example.org,Emër Mbiemër {n},sq")
+    content = ("\n".join(rows) + "\n").encode()
+    started = time.monotonic()
+    job = import_file(client, officer["XK"], content)
+    elapsed = time.monotonic() - started
+    assert job.state == "done", job.error
+    assert job.rows_total == 100_000
+    assert job.imported == 99_800
+    assert len(job.rejected) == 200
+    assert job.rejected[0] == [1000, "duplicate of row 999"]
+    assert job.rejected[1][0] == 1001
+    assert job.rejected[1][1].startswith("invalid email address")
+    assert Subscription.objects.filter(mailing_list=officer["XK"]).count() == 99_800
+    assert elapsed < 180, elapsed
