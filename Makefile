@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo clean-var bench-api
+.PHONY: run test lint format install migrate demo clean-var bench-api bench-sending
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -50,6 +50,13 @@ format: install
 ## Benchmarks P4/P5 (see docs/benchmarks.md); needs DATABASE_URL, REDIS_URL, wrk.
 bench-api: install
 	$(PY) tests/bench/run_api.py
+
+## Benchmarks P1/P2/P3/P6 and the 100,000-subscriber acceptance run (see
+## docs/sending.md); needs DATABASE_URL, REDIS_URL and Postfix's smtp-sink.
+bench-sending: install
+	$(PY) tests/bench/run_render.py
+	$(PY) tests/bench/run_sending.py
+	$(PY) tests/bench/run_acceptance.py
 
 ## Start again from an empty embedded database, broker and mail folder.
 clean-var:
