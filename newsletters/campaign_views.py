@@ -211,6 +211,7 @@ def campaign_report(request, pk):
     failures = (
         campaign.deliveries.filter(status__in=[D.FAILED, D.SKIPPED])
         .select_related("subscriber", "edition")
+        .defer("edition__data")  # the frozen HTML is not shown here
         .order_by("pk")[:500]
     )
     return _page(
