@@ -101,7 +101,7 @@ def test_production_reads_services_from_the_environment():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "redis://redis.internal:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "home.api_cache.RedisCache",
         "django.core.mail.backends.smtp.EmailBackend",
         "587",
         "True",
