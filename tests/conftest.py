@@ -6,9 +6,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 from wagtail.models import Locale
 
 from news.models import Country, CountryTeam, Organisation
@@ -109,6 +111,16 @@ def wait_until(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: Django's LocaleMiddleware
+    leaves the language of the last test-client request active in the thread,
+    which would otherwise carry over into the next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
