@@ -19,14 +19,8 @@ from home.api_errors import BadParameter
 from news.api import content, serialise
 from news.visibility import published
 
-from .models import Campaign, CampaignEdition, NewsletterPage
-from .rendering import (
-    NewsletterRenderError,
-    edition_from_dict,
-    fill,
-    public_url,
-    web_html,
-)
+from .models import NewsletterPage
+from .rendering import public_url, published_web_html
 
 router = Router(tags=["newsletters"])
 
@@ -86,19 +80,6 @@ def _items(pages):
     return items
 
 
-def sent_web_html(page):
-    """The web version of the edition subscribers received, if one was sent."""
-    edition = (
-        CampaignEdition.objects.filter(
-            page_id=page.pk,
-            campaign__status__in=[Campaign.Status.SENDING, Campaign.Status.SENT],
-        )
-        .order_by("-pk")
-        .first()
-    )
-    return fill(edition_from_dict(edition.data), web=True) if edition else None
-
-
 @router.get("/", response=NewsletterList, summary="List published newsletters")
 @decorate_view(cached_api)
 def list_newsletters(request, filters: Query[NewsletterFilters]):
@@ -126,15 +107,9 @@ def list_newsletters(request, filters: Query[NewsletterFilters]):
 
 def _detail(page, requested):
     data = _items([page])[0]
-    html = sent_web_html(page)
-    if html is None:
-        try:
-            html = web_html(page)
-        except NewsletterRenderError:
-            # Published content that no longer renders (e.g. a digest that now
-            # resolves to nothing) is still listed; its web version is absent.
-            html = ""
-    data.update(requested_locale=requested, html=html)
+    # "" when published content no longer renders (e.g. a digest that now
+    # resolves to nothing): the issue is still listed, its web version absent.
+    data.update(requested_locale=requested, html=published_web_html(page))
     return data
 
 

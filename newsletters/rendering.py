@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import nh3
 from bs4 import BeautifulSoup, NavigableString
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,12 +30,14 @@ from mjml import mjml2html
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
+from home.api_cache import content_version
 from home.locales import fallback_chain
 from home.models import ProgrammeSettings
 from news.models import EventPage, NewsPage
 from news.visibility import page_path, published
 
 from . import placeholders
+from .models import Campaign, CampaignEdition
 
 EMAIL_WIDTH = 600
 GUTTER = 24
@@ -126,6 +129,38 @@ def web_html(page, *, now=None):
     not drift as news is published later."""
     edition = render_edition(page, now=now or page.last_published_at)
     return fill(edition, web=True)
+
+
+WEB_VERSION_CACHE_SECONDS = 600
+
+
+def published_web_html(page):
+    """What the public reads of an issue (its page and the API archive): the
+    edition subscribers received when one was sent, else the issue as
+    published; "" when its content no longer renders. Cached per publication
+    and content version."""
+    published_at = page.last_published_at.timestamp() if page.last_published_at else 0
+    key = f"newsletters:web:{page.pk}:{published_at}:{content_version()}"
+    html = cache.get(key)
+    if html is None:
+        try:
+            html = _sent_web_html(page) or web_html(page)
+        except NewsletterRenderError:
+            html = ""
+        cache.set(key, html, WEB_VERSION_CACHE_SECONDS)
+    return html
+
+
+def _sent_web_html(page):
+    edition = (
+        CampaignEdition.objects.filter(
+            page_id=page.pk,
+            campaign__status__in=[Campaign.Status.SENDING, Campaign.Status.SENT],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return fill(edition_from_dict(edition.data), web=True) if edition else None
 
 
 def fill(edition, *, web=False, values=None):

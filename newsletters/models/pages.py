@@ -6,7 +6,6 @@ scope them exactly as they scope news (news.structure.register_kind).
 """
 
 from django import forms
-from django.core.cache import cache
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -18,7 +17,6 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.api_cache import content_version
 from news.models import (
     Country,
     CountryOwnedPage,
@@ -29,8 +27,6 @@ from news.models import (
 from news.visibility import published
 
 from ..blocks import NewsletterBodyBlock
-
-WEB_VERSION_CACHE_SECONDS = 600
 
 
 class SenderIdentity(models.Model):
@@ -209,23 +205,11 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
         verbose_name_plural = _("newsletters")
 
     def serve(self, request, *args, **kwargs):
-        """The public web version: the edition subscribers received when one
-        was sent (newsletters.archive), else the issue as published; with no
-        subscriber's values in either."""
-        from ..archive import sent_web_html
-        from ..rendering import NewsletterRenderError, web_html
+        """The public web version (newsletters.rendering.published_web_html),
+        with no subscriber's values in it."""
+        from ..rendering import published_web_html
 
-        published_at = (
-            self.last_published_at.timestamp() if self.last_published_at else 0
-        )
-        key = f"newsletters:web:{self.pk}:{published_at}:{content_version()}"
-        html = cache.get(key)
-        if html is None:
-            try:
-                html = sent_web_html(self) or web_html(self)
-            except NewsletterRenderError:
-                html = ""
-            cache.set(key, html, WEB_VERSION_CACHE_SECONDS)
+        html = published_web_html(self)
         return TemplateResponse(
             request,
             "newsletters/newsletter_page.html",
