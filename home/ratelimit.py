@@ -8,7 +8,8 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 
 
 @dataclass(frozen=True)
@@ -30,5 +31,10 @@ def hit(scope, identifier, limit, window_seconds):
         # A new window; another process may have started it meanwhile.
         started = cache.add(key, 1, timeout=window_seconds + 5)
         count = 1 if started else cache.incr(key)
+    if count > 1 and type(caches["default"]).incr is BaseCache.incr:
+        # Django's generic incr (the embedded file cache) is a get and a set,
+        # and the set gives the key the default timeout (300 s): put the
+        # window's expiry back. Redis and local memory keep it.
+        cache.touch(key, timeout=(window + 1) * window_seconds - now + 5)
     retry_after = (window + 1) * window_seconds - now
     return Verdict(allowed=count <= limit, retry_after=max(retry_after, 1))
