@@ -14,9 +14,11 @@ never change an existing subscriber's name, language or subscriptions.
 import codecs
 import csv
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from home.locales import content_language_codes
 from .addresses import InvalidAddress, hash_normalised, normalise_email
 from .models import ConsentEvent, ImportJob, Subscriber, Subscription, Suppression
 
+log = logging.getLogger(__name__)
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 ENCODINGS = {
@@ -188,12 +191,17 @@ def _rows(job):
 
 
 def run(job_id):
-    """Import ``job_id``'s file; the job row shows progress and the report."""
+    """Import ``job_id``'s file; the job row shows progress and the report.
+
+    Whatever goes wrong, the job ends as done or failed with its reason, never
+    "running"; a job the reconciler has failed meanwhile is not resumed.
+    """
     job = ImportJob.objects.select_related("mailing_list").get(pk=job_id)
     if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
         return
     job.state = ImportJob.State.RUNNING
-    job.save(update_fields=["state"])
+    job.progress_at = timezone.now()
+    job.save(update_fields=["state", "progress_at"])
     try:
         job.rows_total = sum(1 for _row in _rows(job))
         job.save(update_fields=["rows_total"])
@@ -201,16 +209,61 @@ def run(job_id):
         rows = _rows(job)
         size = settings.NEWSLETTERS_IMPORT_CHUNK_ROWS
         while chunk := list(islice(rows, size)):
-            importer.chunk(chunk)
+            if not importer.chunk(chunk):
+                return  # failed by the reconciler while this worker was away
         job.state = ImportJob.State.DONE
     except ImportProblem as problem:
         job.state = ImportJob.State.FAILED
         job.error = str(problem)
+    except Exception:
+        log.exception("import %s stopped on an unexpected error", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.error = _stopped_message(job, _("an unexpected error"))
+    _finish(job)
+
+
+def _stopped_message(job, cause):
+    return _(
+        "The import stopped on %(cause)s after %(done)s of %(total)s rows. "
+        "Rows before that were imported; run the import again to add the "
+        "rest (addresses already on the list are reported as such)."
+    ) % {"cause": cause, "done": job.rows_done, "total": job.rows_total}
+
+
+def _finish(job):
     job.finished_at = timezone.now()
     job.save()
     if job.file:
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def reconcile():
+    """Jobs no worker is carrying: a running job without progress for
+    NEWSLETTERS_IMPORT_STALE_SECONDS is failed with its reason; a queued one
+    that old (its task lost) is returned to be queued again."""
+    cutoff = timezone.now() - timedelta(
+        seconds=settings.NEWSLETTERS_IMPORT_STALE_SECONDS
+    )
+    failed = []
+    stale = ImportJob.objects.filter(
+        state=ImportJob.State.RUNNING, progress_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for pk in stale:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=pk)
+            if job.state != ImportJob.State.RUNNING or job.progress_at >= cutoff:
+                continue
+            job.state = ImportJob.State.FAILED
+            job.error = _stopped_message(job, _("a lost worker"))
+            _finish(job)
+            failed.append(pk)
+    requeue = list(
+        ImportJob.objects.filter(
+            state=ImportJob.State.QUEUED, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    return {"failed": failed, "requeue": requeue}
 
 
 class _Importer:
@@ -222,6 +275,12 @@ class _Importer:
         self.columns = job.mapping
 
     def chunk(self, rows):
+        """Import one chunk; False (and nothing written) if the job is no
+        longer running, e.g. failed by the reconciler."""
+        if not ImportJob.objects.filter(
+            pk=self.job.pk, state=ImportJob.State.RUNNING
+        ).exists():
+            return False
         rejected = []
         parsed = []
         for number, fields in rows:
@@ -245,9 +304,17 @@ class _Importer:
         job.imported += imported
         job.already_subscribed += already
         job.rejected.extend(rejected)
+        job.progress_at = timezone.now()
         job.save(
-            update_fields=["rows_done", "imported", "already_subscribed", "rejected"]
+            update_fields=[
+                "rows_done",
+                "imported",
+                "already_subscribed",
+                "rejected",
+                "progress_at",
+            ]
         )
+        return True
 
     def cell(self, fields, column):
         index = self.columns.get(column)

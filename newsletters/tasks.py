@@ -21,6 +21,16 @@ def import_subscribers(job_id):
     imports.run(job_id)
 
 
+@shared_task(name="newsletters.tasks.reconcile_imports", ignore_result=True)
+def reconcile_imports():
+    """Fail imports whose worker died; queue again those whose task was lost."""
+    done = imports.reconcile()
+    for job_id in done["requeue"]:
+        import_subscribers.delay(job_id)
+    if done["failed"] or done["requeue"]:
+        log.warning("import reconciler: %s", done)
+
+
 @shared_task(name="newsletters.tasks.send_campaign", ignore_result=True)
 def send_campaign(campaign_id):
     """Prepare a campaign (editions, deliveries) and dispatch its chunks."""

@@ -426,6 +426,9 @@ NEWSLETTERS_RETURN_PATH = env_str("NEWSLETTERS_RETURN_PATH", "")
 # CSV import: largest file accepted, rows per database chunk.
 NEWSLETTERS_IMPORT_MAX_BYTES = env_int("NEWSLETTERS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
+# An import without progress this long has lost its worker: the reconciler
+# (every NEWSLETTERS_RECONCILE_SECONDS) fails it, or queues a lost one again.
+NEWSLETTERS_IMPORT_STALE_SECONDS = env_int("NEWSLETTERS_IMPORT_STALE_SECONDS", 900)
 # Sending campaigns (newsletters.sending): recipients per chunk task; a global
 # rate in messages per second shared by all workers through Redis (0: none);
 # attempts of a temporarily refused message, with exponential backoff from
@@ -454,6 +457,10 @@ CELERY_BEAT_SCHEDULE["newsletters-reconcile"] = {
     "task": "newsletters.tasks.reconcile_sending",
     "schedule": NEWSLETTERS_RECONCILE_SECONDS,
     "options": {"expires": NEWSLETTERS_RECONCILE_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["newsletters-reconcile-imports"] = {
+    "task": "newsletters.tasks.reconcile_imports",
+    "schedule": NEWSLETTERS_RECONCILE_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["newsletters-scheduled"] = {
     "task": "newsletters.tasks.start_scheduled_campaigns",

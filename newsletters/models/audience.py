@@ -300,6 +300,8 @@ class ImportJob(models.Model):
     already_subscribed = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(default=list)  # [[row number, reason], ...]
     error = models.TextField(blank=True)
+    # Last sign of life of the worker running it (newsletters.imports.reconcile).
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
