@@ -8,9 +8,18 @@ it. Cached responses are keyed by the version, so the next GET after a change
 misses the cache and sees the change; nothing has to find and delete keys.
 A CDN in front is told through API_PURGE_HOOK (a dotted path to a function
 called with no arguments after each bump, once the transaction commits).
+
+Time changes content too: a page's go-live and expiry send no signal when
+they come (beat's publish_scheduled acts up to a minute later, and then
+bumps). So no cached response, and no Cache-Control max-age, lasts past the
+next scheduled change of any page; one whose go-live is overdue (beat yet to
+run) keeps answers to a few seconds.
 """
 
+import datetime
 import hashlib
+import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -21,6 +30,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
+from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
@@ -31,6 +41,11 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "api:content-version"
 CHANGED_AT_KEY = "api:content-changed-at"
+SCHEDULE_KEY = "api:next-scheduled-change"
+# A go-live overdue by less than this (beat not yet run) keeps responses to
+# OVERDUE_SECONDS; an older one is stuck (refused, beat down) and is ignored.
+OVERDUE_WINDOW = 180
+OVERDUE_SECONDS = 5
 
 
 def content_version():
@@ -64,6 +79,53 @@ def _bump():
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
     cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+    cache.delete(SCHEDULE_KEY)
+
+
+def next_scheduled_change(now=None):
+    """Unix time by which cached answers must end because a page goes live or
+    expires, or None. Worked out once per content version (a publish may set
+    an expiry) and again after that moment passes or a revision is scheduled
+    (which sends no publish signal: ``schedule_changed``)."""
+    now = time.time() if now is None else now
+    stored = cache.get_many([VERSION_KEY, SCHEDULE_KEY])
+    version, known = stored.get(VERSION_KEY), stored.get(SCHEDULE_KEY)
+    if known is not None and known[0] == version:
+        at = known[1]
+        if at is None or at > now:
+            return at
+    at = _scheduled_after(now)
+    cache.set(SCHEDULE_KEY, (version, at), timeout=settings.API_CACHE_SECONDS or 60)
+    return at
+
+
+def _scheduled_after(now):
+    from wagtail.models import Page, Revision
+
+    moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    overdue = Revision.objects.filter(
+        approved_go_live_at__lte=moment,
+        approved_go_live_at__gt=moment - datetime.timedelta(seconds=OVERDUE_WINDOW),
+    )
+    if overdue.exists():
+        return now + OVERDUE_SECONDS
+    times = [
+        Page.objects.filter(live=True, expire_at__gt=moment).aggregate(
+            at=Min("expire_at")
+        )["at"],
+        Revision.objects.filter(approved_go_live_at__gt=moment).aggregate(
+            at=Min("approved_go_live_at")
+        )["at"],
+    ]
+    times = [t.timestamp() for t in times if t is not None]
+    return min(times) if times else None
+
+
+def schedule_changed(sender, instance, **kwargs):
+    """A revision scheduled to go live: cached answers must end by then."""
+    if instance.approved_go_live_at is not None:
+        cache.delete(SCHEDULE_KEY)
+        transaction.on_commit(lambda: cache.delete(SCHEDULE_KEY))
 
 
 def _bump_and_purge():
@@ -90,6 +152,11 @@ def connect_page_signals():
     page_unpublished.connect(bump_content_version, dispatch_uid="api_cache:unpublished")
     post_page_move.connect(bump_content_version, dispatch_uid="api_cache:moved")
     post_delete.connect(_page_deleted, dispatch_uid="api_cache:page-deleted")
+    from wagtail.models import Revision
+
+    post_save.connect(
+        schedule_changed, sender=Revision, dispatch_uid="api_cache:scheduled"
+    )
 
 
 def _page_deleted(sender, instance, **kwargs):
@@ -133,40 +200,47 @@ def _remember(key, entry):
 def _lookup(request):
     """(cache key, current version, (entry, ETag) or None) in one round trip
     (two right after a content change): an entry carries the version it was
-    made under and counts only while that is still the current one."""
+    made under and counts only while that is still the current one and its
+    lifetime (bounded by the next scheduled change) has not run out."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     key = f"api:response:{digest}"
     local = _LOCAL.get(key)
     if local is not None:
         version = cache.get(VERSION_KEY)
-        if version is not None and local[0][0] == version:
+        if version is not None and local[0][0] == version and _fresh(local[0]):
             return key, version, local
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
         return key, content_version(), None
     entry = found.get(key)
-    if entry is None or entry[0] != version:
+    if entry is None or entry[0] != version or not _fresh(entry):
         return key, version, None
     return key, version, _remember(key, entry)
 
 
+def _fresh(entry):
+    until = entry[4]
+    return until is None or until > time.time()
+
+
 def _cached_response(request, local):
-    (_version, body, content_type, changed_at), etag = local
+    (_version, body, content_type, changed_at, until), etag = local
     if _not_modified(request, etag, changed_at):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(changed_at)
-    return _with_cache_headers(response, cacheable=True)
+    return _with_cache_headers(response, cacheable=True, until=until)
 
 
 def cached_api(view):
     """GET responses: served from the server-side cache while the content
     version holds, with ETag, Last-Modified and Cache-Control, and 304 for a
     matching conditional request. Other methods pass through untouched.
-    With API_CACHE_SECONDS = 0 nothing is stored (the headers stay)."""
+    With API_CACHE_SECONDS = 0 nothing is stored (the headers stay). Neither
+    the stored entry nor the max-age outlives the next scheduled change."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -176,14 +250,20 @@ def cached_api(view):
         key, version, local = _lookup(request) if storing else (None, None, None)
         if local is not None:
             return _cached_response(request, local)
+        now = time.time()
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming:
             return _with_cache_headers(response, cacheable=False)
+        until = now + settings.API_CACHE_SECONDS if storing else None
+        change = next_scheduled_change(now)
+        if change is not None:
+            until = change if until is None else min(until, change)
         entry = (version, response.content, response["Content-Type"])
-        entry += (content_changed_at(),)
-        if not storing:
+        entry += (content_changed_at(), until)
+        timeout = math.ceil(until - now) if storing else 0
+        if timeout < 1:
             return _cached_response(request, (entry, _etag(entry[1])))
-        cache.set(key, entry, timeout=settings.API_CACHE_SECONDS)
+        cache.set(key, entry, timeout=timeout)
         return _cached_response(request, _remember(key, entry))
 
     return wrapper
@@ -233,9 +313,23 @@ def _x_frame_options():
     return getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
 
 
-def _with_cache_headers(response, cacheable):
+_MAX_AGE = re.compile(r"\b(max-age|s-maxage)=(\d+)")
+
+
+def _cache_control(until):
+    """API_CACHE_CONTROL with its max-ages cut to the seconds left until
+    ``until`` (a Unix time, or None for no bound)."""
+    if until is None:
+        return settings.API_CACHE_CONTROL
+    left = max(0, int(until - time.time()))
+    return _MAX_AGE.sub(
+        lambda m: f"{m[1]}={min(int(m[2]), left)}", settings.API_CACHE_CONTROL
+    )
+
+
+def _with_cache_headers(response, cacheable, until=None):
     if cacheable:
-        response["Cache-Control"] = settings.API_CACHE_CONTROL
+        response["Cache-Control"] = _cache_control(until)
     else:
         response.setdefault("Cache-Control", "no-store")
     response["Vary"] = "Accept-Encoding, Origin"

@@ -7,8 +7,10 @@ page has translations that are now out of date.
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,3 +138,11 @@ def _sync_link(page):
         reverse("wagtail_localize:update_translations", args=[source.pk]),
         _("Sync translations from this page"),
     )
+
+
+@hooks.register("before_serve_page")
+def hide_expired_page(page, request, serve_args, serve_kwargs):
+    """An expired page is gone at its expiry, not only once beat's
+    publish_scheduled has unpublished it (up to a minute later)."""
+    if page.expire_at is not None and page.expire_at <= timezone.now():
+        raise Http404

@@ -10,6 +10,7 @@ ones, production requires them.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -320,6 +321,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "news.tasks.poll_feeds",
         "schedule": NEWS_FEED_POLL_MINUTES * 60,
         "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
+    },
+    # Go-live and expiry of pages (Wagtail's publish_scheduled), at the start
+    # of every minute: the admin schedules to the minute.
+    "publish-scheduled": {
+        "task": "home.tasks.publish_scheduled",
+        "schedule": crontab(),
+        "options": {"expires": 55},
     },
 }
 
