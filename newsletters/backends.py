@@ -165,6 +165,8 @@ class DjangoTransport(Transport):
         return Result(SENT, 250, "accepted")
 
     def _smtp(self, outgoing):
+        if self.backend.connection is None:
+            self.open()  # dropped after an earlier reply: connect again
         connection = self.backend.connection
         if connection is None:
             raise ConnectionLost("not connected")
@@ -173,18 +175,18 @@ class DjangoTransport(Transport):
             connection.ehlo_or_helo_if_needed()
             code, reply = connection.mail(outgoing.envelope_from)
             if code != 250:
-                connection.rset()
+                self._reset(connection)
                 result = classify(code, reply, "mail")
                 return Result(result.status, code, result.reason)
             stage = "rcpt"
             code, reply = connection.rcpt(outgoing.to)
             if code not in (250, 251):
-                connection.rset()
+                self._reset(connection)
                 return classify(code, reply, "rcpt")
             stage = "data"
             code, reply = connection.data(outgoing.data)
         except smtplib.SMTPDataError as exc:
-            connection.rset()
+            self._reset(connection)
             return classify(exc.smtp_code, exc.smtp_error, stage)
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:
@@ -199,9 +201,20 @@ class DjangoTransport(Transport):
                 after_data=stage == "data",
             ) from exc
         if code != 250:
-            connection.rset()
+            self._reset(connection)
             return classify(code, reply, "data")
         return Result(SENT, code, _text(reply))
+
+    def _reset(self, connection):
+        """RSET after a refusal; a server that hangs up instead only costs
+        the connection (opened again for the next message), never the reply
+        already classified."""
+        try:
+            connection.rset()
+        except (smtplib.SMTPException, OSError):
+            with contextlib.suppress(OSError):
+                connection.close()
+            self.backend.connection = None
 
 
 class AnymailTransport(Transport):

@@ -310,13 +310,16 @@ def _send_delivery(transport, campaign_id, delivery, personalisers, list_ids, re
             prepared.edition, list_ids
         )
     values, headers = personalise(subscriber)
+    # The VERP address is the envelope sender; Return-Path is written by the
+    # receiving server, never by the sender.
+    envelope_from = headers.pop("Return-Path", None) or prepared.from_email
     mid = message_id(campaign_id, subscriber.pk, prepared.domain())
     data = prepared.render(
         to=subscriber.email, message_id=mid, values=values, headers=headers
     )
     result = transport.send(
         Outgoing(
-            envelope_from=headers.get("Return-Path") or prepared.from_email,
+            envelope_from=envelope_from,
             to=subscriber.email,
             data=data,
             message_id=mid,

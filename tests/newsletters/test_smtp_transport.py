@@ -1,0 +1,102 @@
+"""The SMTP transport against a real SMTP server on loopback (aiosmtpd in a
+thread of the test process): replies are classified, a failing RSET never
+escapes as a crash, and Return-Path stays in the envelope, not the message."""
+
+import socket
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from django.core.mail import get_connection
+
+from cms.celery import app
+from newsletters.backends import FAILED, SENT, DjangoTransport, Outgoing
+from newsletters.models import Campaign
+from tests.newsletters.compose import intro, newsletter
+from tests.newsletters.test_campaigns import make_campaign, run, subscribe
+from tests.reliability.smtpd import Recorder, SMTPServer
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RejectThenHangUpOnReset(Recorder):
+    """554 after the message body, then the connection drops at RSET."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "554 5.7.1 Message refused"
+
+    async def handle_RSET(self, server, session, envelope):
+        server.transport.abort()
+        return "421 closing"
+
+
+@pytest.fixture
+def smtp(settings):
+    port = free_port()
+    server = SMTPServer(port)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return server
+
+
+def message(to="ana@example.org"):
+    data = (
+        f"From: Programme <news@example.org>\r\nTo: {to}\r\n"
+        "Subject: Shoqëria civile\r\nMessage-ID: <m1@example.org>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nTekst.\r\n"
+    ).encode()
+    return Outgoing(
+        envelope_from="news@example.org", to=to, data=data, message_id="<m1@x>"
+    )
+
+
+def test_a_refusal_followed_by_a_dropped_reset_is_a_result_not_a_crash(smtp):
+    smtp.recorder = RejectThenHangUpOnReset()
+    smtp.controller.handler = smtp.recorder
+    with smtp, DjangoTransport() as transport:
+        result = transport.send(message())
+        assert result.status == FAILED
+        assert result.code == 554
+        # The dropped connection is opened again for the next recipient.
+        smtp.recorder.__class__ = Recorder
+        assert transport.send(message("beni@example.org")).status == SENT
+    assert [m.to for m in smtp.recorder.messages] == ["beni@example.org"]
+
+
+def test_transport_sends_through_a_django_smtp_connection(smtp):
+    with smtp as recorder, DjangoTransport() as transport:
+        assert transport.send(message()).status == SENT
+    assert recorder.messages[0].envelope_from == "news@example.org"
+    assert get_connection().__class__.__name__ == "EmailBackend"
+
+
+def test_return_path_is_the_envelope_sender_and_not_a_header(
+    smtp, settings, programme, team_lists, django_capture_on_commit_callbacks
+):
+    issue = newsletter(
+        programme, "XK", "sq", [intro("<p>Shoqëria civile.</p>")], subject="Buletini"
+    )
+    settings.NEWSLETTERS_RETURN_PATH = "bounces@mail.example.org"
+    settings.NEWSLETTERS_SEND_RATE = 0
+    subscribe("ana@example.org", "sq", team_lists["XK"])
+    campaign = make_campaign(issue, team_lists["XK"])
+    app.conf.task_always_eager = True
+    try:
+        with smtp as recorder:
+            assert run(campaign, django_capture_on_commit_callbacks)
+    finally:
+        app.conf.task_always_eager = False
+    assert campaign.status == Campaign.Status.SENT
+    (received,) = recorder.messages
+    assert received.envelope_from.startswith("bounces+")
+    assert received.envelope_from.endswith("@mail.example.org")
+    parsed = message_from_bytes(received.data, policy=default_policy)
+    assert parsed["Return-Path"] is None
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
