@@ -419,6 +419,9 @@ def _network_reason(exc, host):
 
 @dataclass
 class Entry:
+    """One item; ``title`` is text (its markup decoded once, by the parser),
+    ``summary_html`` and ``content_html`` are HTML still to be sanitised."""
+
     guid: str = ""
     link: str = ""
     title: str = ""
@@ -496,7 +499,7 @@ def _parse_rss2(root, base_url):
             Entry(
                 guid=_text(item, "guid"),
                 link=_link(_text(item, "link"), base_url),
-                title=_text(item, "title"),
+                title=plain_text(_text(item, "title")),
                 summary_html=_text(item, "description"),
                 content_html=_text(item, f"{{{NS_CONTENT}}}encoded"),
                 published=parse_date(
@@ -518,7 +521,7 @@ def _parse_rss1(root, base_url):
             Entry(
                 guid=(item.get(f"{{{NS_RDF}}}about") or "").strip(),
                 link=_link(_text(item, f"{{{NS_RSS1}}}link"), base_url),
-                title=_text(item, f"{{{NS_RSS1}}}title"),
+                title=plain_text(_text(item, f"{{{NS_RSS1}}}title")),
                 summary_html=_text(item, f"{{{NS_RSS1}}}description"),
                 content_html=_text(item, f"{{{NS_CONTENT}}}encoded"),
                 published=parse_date(_text(item, f"{{{NS_DC}}}date")),
@@ -785,14 +788,14 @@ def import_entries(organisation, feed):
             logger.exception(
                 "Entry %r of organisation %s failed", entry.key[:200], organisation.pk
             )
-            problems.append(f"{plain_text(entry.title, 80)!r} ({type(exc).__name__})")
+            problems.append(f"{entry.title[:80]!r} ({type(exc).__name__})")
     return imported, problems
 
 
 def _import_entry(organisation, feed, entry, digest):
     """One entry as a draft under review, remembered so it is filed once.
     False if another poll filed it first."""
-    title = plain_text(entry.title)
+    title = entry.title
     body_html = entry.content_html or entry.summary_html
     lead = (
         plain_text(entry.summary_html) or plain_text(entry.content_html) or title or "—"

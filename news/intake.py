@@ -36,6 +36,11 @@ LEAD_MAX = 600
 BODY_MAX = 100_000
 _SPACE = re.compile(r"\s+")
 _BLOCK_TAGS = re.compile(r"<(p|h2|h3|ul|ol|blockquote)[\s>]", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+# What the HTML tokenizer reads as markup after "<", and a character
+# reference as html.unescape (and the HTML standard) finds one.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 
 
 def sanitise_html(value):
@@ -52,12 +57,38 @@ def sanitise_html(value):
 
 
 def plain_text(value, max_length=None):
-    """Text with every tag removed, entities decoded and white space folded."""
-    text = html.unescape(nh3.clean(value or "", tags=set()))
+    """Text with every tag removed, entities decoded once and white space folded.
+
+    ``&lt;img onerror=...&gt;`` stays words on the screen: it decodes to
+    ``<img onerror=...>`` made inert (see ``inert``), so no later HTML parser,
+    template that forgets to escape, or second pass through this function
+    turns it into a tag or decodes it again. ``plain_text(plain_text(x))`` is
+    ``plain_text(x)``.
+    """
+    text = inert(html.unescape(nh3.clean(value or "", tags=set())))
     text = _SPACE.sub(" ", text).strip()
     if max_length and len(text) > max_length:
         text = text[: max_length - 1].rstrip() + "…"
     return text
+
+
+def inert(text):
+    """``text`` with every ``<`` that would open a tag and every ``&`` that would
+    start a character reference followed by a word joiner (U+2060).
+
+    The text reads the same (the joiner is invisible and has no width), but an
+    HTML parser sees a plain ``<`` or ``&``: decoded text can never become
+    markup or be decoded a second time.
+    """
+    text = _TAG_OPEN.sub("<" + WORD_JOINER, text)
+    return _CHARREF.sub(_inert_charref, text)
+
+
+def _inert_charref(match):
+    reference = match.group()
+    if html.unescape(reference) == reference:
+        return reference
+    return "&" + WORD_JOINER + reference[1:]
 
 
 def text_to_html(text):
