@@ -122,10 +122,10 @@ def _scheduled_after(now):
 
 
 def schedule_changed(sender, instance, **kwargs):
-    """A revision scheduled to go live: cached answers must end by then."""
+    """A revision scheduled to go live (a live page's new version sends no
+    publish signal): answers cached until later must end by then."""
     if instance.approved_go_live_at is not None:
-        cache.delete(SCHEDULE_KEY)
-        transaction.on_commit(lambda: cache.delete(SCHEDULE_KEY))
+        bump_content_version()
 
 
 def _bump_and_purge():

@@ -156,3 +156,32 @@ def test_publish_scheduled_runs_once_at_a_time(monkeypatch):
     cache.delete(tasks.PUBLISH_SCHEDULED_LOCK)
     tasks.publish_scheduled()
     assert calls == [("publish_scheduled",)]
+
+
+def test_scheduling_a_go_live_ends_answers_cached_before_it(client, programme, clock):
+    live = page(programme, "today", "Old title")
+    assert max_age(client.get(LIST)) == 300  # cached with no change in sight
+    clock.move_to(START.replace(minute=1))
+    # A new version of a live page, scheduled: Wagtail sends no publish signal.
+    live.title = "New title at five past"
+    live.go_live_at = START.replace(minute=5)
+    live.save_revision().publish()
+    clock.move_to(START.replace(minute=2))
+    response = client.get(LIST)
+    assert [i["title"] for i in response.json()["items"]] == ["Old title"]
+    assert max_age(response) <= 180
+    clock.move_to(START.replace(minute=5, second=1))
+    publish_scheduled()
+    assert titles(client) == ["New title at five past"]
+
+
+def test_an_overdue_go_live_keeps_answers_short_until_beat_runs(
+    client, programme, clock
+):
+    page(programme, "later", "At five past", go_live_at=START.replace(minute=5))
+    clock.move_to(START.replace(minute=5, second=1))  # beat has not run yet
+    response = client.get(LIST)
+    assert response.json()["items"] == []
+    assert max_age(response) <= 5
+    publish_scheduled()
+    assert titles(client) == ["At five past"]
