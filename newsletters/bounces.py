@@ -1,21 +1,32 @@
-"""Bounces and complaints from the email service (django-anymail's tracking
+"""Bounces and complaints from the email services (django-anymail's tracking
 signal) and from VERP return paths.
 
-A hard bounce or a complaint suppresses the address at once; soft bounces add
-up, one per message, to NEWSLETTERS_SOFT_BOUNCE_LIMIT. Every event is handled
-once: its id (or, without one, a digest of its payload) is stored, and a
-replay finds it and changes nothing.
+A hard bounce or a complaint suppresses the address at once (a complaint also
+ends every subscription); a temporary bounce is counted, and suppresses only
+once NEWSLETTERS_SOFT_BOUNCE_LIMIT of them, one per message, fall within
+NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS. Every event is handled once: its id (or,
+without one, a digest of its payload) is stored, and a replay finds it and
+changes nothing.
+
+Hard or soft: anymail reports most services' bounces as ``bounced``,
+temporary ones included, so each service's own verdict decides where anymail
+passes it through (see ``_service_verdict``); otherwise the enhanced status
+code (RFC 3463: 5.x.x permanent, 4.x.x temporary) in the reply; otherwise the
+bounce counts as temporary, so that no unexplained report suppresses anyone
+forever.
 """
 
 import hashlib
 import json
 import logging
 import re
+from datetime import timedelta
 
 from anymail.signals import EventType, RejectReason
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .addresses import InvalidAddress, normalise_email
 from .models import ConsentEvent, Subscriber, Subscription, Suppression, WebhookEvent
@@ -25,14 +36,15 @@ from .tokens import subscriber_id_from_return_path
 log = logging.getLogger(__name__)
 
 HARD, SOFT, COMPLAINT, UNSUBSCRIBE = "hard", "soft", "complaint", "unsubscribe"
-# Bounce types the services report as "bounced" that are temporary.
-SOFT_TYPES = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
 DSN_STATUS = re.compile(r"^Status:\s*([245])\.\d{1,3}\.\d{1,3}", re.M | re.I)
+# An enhanced status code anywhere in a reply ("smtp; 550 5.1.1 ...").
+ENHANCED_STATUS = re.compile(r"(?<![\d.])([245])\.\d{1,3}\.\d{1,3}(?![\d.])")
+# Postmark's bounce types that anymail passes on as "bounced".
+POSTMARK_SOFT = {"SoftBounce", "Transient", "DnsError", "AutoResponder"}
 
 
 def classify(event):
     """hard, soft, complaint, unsubscribe, or None for events that change nothing."""
-    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
     if event.event_type == EventType.COMPLAINED:
         return COMPLAINT
     if event.event_type == EventType.UNSUBSCRIBED:
@@ -40,12 +52,41 @@ def classify(event):
     if event.event_type == EventType.DEFERRED:
         return SOFT
     if event.event_type == EventType.BOUNCED:
-        return SOFT if esp_event.get("Type") in SOFT_TYPES else HARD
+        if event.reject_reason == RejectReason.INVALID:
+            return HARD
+        return _service_verdict(event) or _status_verdict(event) or SOFT
     if event.event_type == EventType.REJECTED and event.reject_reason in (
         RejectReason.INVALID,
         RejectReason.BOUNCED,
     ):
         return HARD
+    return None
+
+
+def _service_verdict(event):
+    """The service's own hard/soft verdict, where its payload carries one."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if isinstance(raw.get("bounce"), dict):  # Amazon SES
+        return HARD if raw["bounce"].get("bounceType") == "Permanent" else SOFT
+    data = raw.get("event-data")
+    if isinstance(data, dict) and data.get("severity"):  # Mailgun
+        return HARD if data["severity"] == "permanent" else SOFT
+    if raw.get("RecordType") == "Bounce":  # Postmark
+        return SOFT if raw.get("Type") in POSTMARK_SOFT else HARD
+    if raw.get("event") in ("hard_bounce", "soft_bounce"):  # Brevo
+        return HARD if raw["event"] == "hard_bounce" else SOFT
+    if raw.get("event") == "bounce" and raw.get("type"):  # SendGrid
+        return SOFT if raw["type"] == "blocked" else HARD
+    if isinstance(raw.get("hard_bounce"), bool):  # Mailjet
+        return HARD if raw["hard_bounce"] else SOFT
+    return None
+
+
+def _status_verdict(event):
+    for text in (event.mta_response, event.description):
+        match = ENHANCED_STATUS.search(str(text or ""))
+        if match:
+            return HARD if match.group(1) == "5" else SOFT
     return None
 
 
@@ -107,13 +148,26 @@ def apply(address, kind, detail):
         if subscriber:
             unsubscribe(subscriber, None, ctx)
     elif kind == SOFT and subscriber:
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            soft_bounces=F("soft_bounces") + 1
-        )
-        subscriber.refresh_from_db(fields=["soft_bounces"])
-        if subscriber.soft_bounces >= settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
+        count = _count_soft_bounce(subscriber)
+        if count >= settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
             suppress(address, Suppression.Reason.SOFT_BOUNCES, detail)
             _mark_bounced(subscriber)
+
+
+def _count_soft_bounce(subscriber):
+    """Count one temporary bounce in the subscriber's current window (which
+    starts again, at one, when the last one is older than the window)."""
+    now = timezone.now()
+    window = timedelta(days=settings.NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS)
+    started = Subscriber.objects.filter(
+        pk=subscriber.pk, soft_bounce_window_start__gt=now - window
+    ).update(soft_bounces=F("soft_bounces") + 1)
+    if not started:
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            soft_bounces=1, soft_bounce_window_start=now
+        )
+    subscriber.refresh_from_db(fields=["soft_bounces", "soft_bounce_window_start"])
+    return subscriber.soft_bounces
 
 
 def _mark_bounced(subscriber):

@@ -426,8 +426,10 @@ NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL = env_int(
 # Link lifetimes: confirmation links, and preference/unsubscribe links in mail.
 NEWSLETTERS_CONFIRM_MAX_AGE = env_int("NEWSLETTERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 NEWSLETTERS_MANAGE_MAX_AGE = env_int("NEWSLETTERS_MANAGE_MAX_AGE", 400 * 24 * 3600)
-# Soft bounces (mailbox full, deferred) before an address is suppressed.
+# Soft bounces (mailbox full, deferred) within a window of days before an
+# address is suppressed (newsletters.bounces).
 NEWSLETTERS_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTERS_SOFT_BOUNCE_LIMIT", 5)
+NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS", 30)
 # VERP return path: "bounces@example.org" sends as bounces+<token>@example.org;
 # empty means no VERP (bounces come through the email service's webhooks).
 NEWSLETTERS_RETURN_PATH = env_str("NEWSLETTERS_RETURN_PATH", "")
