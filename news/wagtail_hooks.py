@@ -4,6 +4,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_scope import choosable_pages
 from .feed_admin import FeedStateViewSet, SystemRecordPermissionPolicy
 from .models import Country, Organisation, Submission, Topic
 from .panels import ReviewQueuePanel
@@ -71,3 +72,11 @@ register_snippet(DirectoryViewSetGroup)
 @hooks.register("construct_homepage_panels")
 def add_review_queue_panel(request, panels):
     panels.append(ReviewQueuePanel(request.user))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choosers_offer_visible_and_live_pages(pages, request):
+    """Another country's drafts stay out of every page chooser (news.admin_scope)."""
+    if request.user.is_superuser:
+        return pages
+    return pages.filter(pk__in=choosable_pages(request.user).values("pk"))

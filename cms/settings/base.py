@@ -544,4 +544,7 @@ TRANSLATION_STATUS_PAGE_MODELS = [
     "news.EventPage",
     "newsletters.NewsletterPage",
 ]
+# Admin views that name a page answer 404 for pages the user may not see,
+# before any other check on that page.
+MIDDLEWARE = [*MIDDLEWARE, "news.admin_scope.PageScopeMiddleware"]
 MIDDLEWARE = [*MIDDLEWARE, "home.translation.middleware.TranslationScopeMiddleware"]

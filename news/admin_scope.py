@@ -1,0 +1,153 @@
+"""Which pages a staff user may see in the admin, and the gate that holds it.
+
+A country team's page permissions sit on its sections in eight locale trees,
+so Wagtail's explorable root for the team is the tree root, and Wagtail's page
+views only check the permission their action needs: the explorer showed any
+page named in its URL (title, status, side panel) to anyone, and the choosers
+listed every page. What a user may see is Wagtail's own rule,
+``explorable_instances``: the pages under their permissions and the ancestors
+that lead there (home pages, indexes). The page choosers also offer live
+pages, so that an issue can link another country's published article.
+
+``PageScopeMiddleware`` runs that rule before every admin view that names a
+page in its URL (Wagtail's page views, wagtail-localize's, page bulk
+actions): a page the user may not see is answered exactly like an unknown id,
+with Wagtail's 404, so the answer does not reveal that it exists.
+"""
+
+import posixpath
+
+from django.db.models import Q
+from django.http import Http404, QueryDict
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.models import Page
+from wagtail.permissions import policy_registry
+
+# URL keyword arguments that carry a page id, in the views gated here.
+PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
+GATED_NAMESPACES = {"wagtailadmin_pages", "wagtail_localize"}
+GATED_NAMES = {"wagtailadmin_explore", "wagtailadmin_explore_results"}
+CHOOSER_NAMES = {"wagtailadmin_choose_page_child"}
+
+
+EXPLORE_ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
+
+
+def _visible(user):
+    """Wagtail's ``explorable_instances`` as one filter on paths (None: every
+    page): the subtrees of the user's explore permissions, and the ancestors
+    of every page they hold a permission on, from the first common one down.
+    Wagtail's own queryset unions a subquery per permission, which SQLite
+    cannot nest inside a chooser's query."""
+    if user.is_superuser:
+        return None
+    policy = policy_registry.get_by_type(Page)
+    permissions = list(policy.get_cached_permissions_for_user(user))
+    if not user.is_active or not permissions:
+        return Q(pk__in=[])
+    step = Page.steplen
+    paths = [perm.page.path for perm in permissions]
+    common = posixpath.commonprefix([path[:-step] for path in paths])
+    common = common[: len(common) - len(common) % step] or paths[0][:step]
+    ancestors = {
+        path[:end] for path in paths for end in range(len(common), len(path), step)
+    }
+    explore = policy._get_permission_codenames(EXPLORE_ACTIONS)
+    query = Q(path__in=sorted(ancestors))
+    for path in sorted(
+        {perm.page.path for perm in permissions if perm.permission.codename in explore}
+    ):
+        query |= Q(path__startswith=path)
+    return query
+
+
+def visible_pages(user):
+    """Pages ``user`` may see in the admin."""
+    query = _visible(user)
+    return Page.objects.all() if query is None else Page.objects.filter(query)
+
+
+def choosable_pages(user):
+    """Pages a chooser may offer ``user``: the visible ones and live ones."""
+    query = _visible(user)
+    return (
+        Page.objects.all()
+        if query is None
+        else Page.objects.filter(query | Q(live=True))
+    )
+
+
+def may_see(user, page_id, for_chooser=False):
+    if user.is_superuser:
+        return True
+    pages = choosable_pages(user) if for_chooser else visible_pages(user)
+    return pages.filter(pk=page_id).exists()
+
+
+def gated_page_ids(match, kwargs):
+    """The page ids named by the URL of a gated view, else None."""
+    name = match.url_name
+    if match.namespace in GATED_NAMESPACES or name in GATED_NAMES:
+        ids = [kwargs[key] for key in PAGE_KWARGS if key in kwargs]
+        if name == "revisions_compare":
+            ids.append(kwargs["pk"])
+        return ids
+    return None
+
+
+class PageScopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated:
+            return None
+        if user.is_superuser:
+            return None
+        if match.url_name in CHOOSER_NAMES:
+            if not may_see(user, view_kwargs["parent_page_id"], for_chooser=True):
+                raise Http404
+            return None
+        if match.url_name == "wagtail_bulk_action":
+            self._scope_bulk_action(request, view_kwargs)
+            return None
+        ids = gated_page_ids(match, view_kwargs)
+        for page_id in ids or ():
+            if not may_see(user, page_id):
+                raise Http404
+        return None
+
+    @staticmethod
+    def _scope_bulk_action(request, kwargs):
+        """Page bulk actions list every page they were given, with its title,
+        including those the user may not act on: only visible pages get there.
+        """
+        action_class = bulk_action_registry.get_bulk_action_class(
+            kwargs["app_label"], kwargs["model_name"], kwargs["action"]
+        )
+        if action_class is None or not any(
+            issubclass(model, Page) for model in action_class.models
+        ):
+            return
+        ids = request.GET.getlist("id")
+        parent_id = request.GET.get("childOf")
+        if parent_id and not (
+            parent_id.isdigit() and may_see(request.user, int(parent_id))
+        ):
+            raise Http404
+        if "all" in ids:
+            action = action_class(request, Page)
+            ids = action.get_all_objects_in_listing_query(parent_id)
+        visible = set(
+            visible_pages(request.user)
+            .filter(pk__in=[i for i in ids if str(i).isdigit()])
+            .values_list("pk", flat=True)
+        )
+        query = request.GET.copy()
+        query.setlist("id", [str(pk) for pk in sorted(visible)])
+        request.GET = QueryDict(query.urlencode())

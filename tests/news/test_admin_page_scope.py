@@ -1,0 +1,213 @@
+"""Country scope in Wagtail's page views: another country's pages are not
+seen (explorer, edit, history, preview, revisions, workflow history, search,
+reports, choosers, bulk actions, dashboard), and a page out of scope answers
+exactly like an unknown id."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import Locale, Page
+from wagtail.permissions import policy_registry
+
+from home.translation.teams import TRANSLATOR, ensure_language_teams, group_name
+from news.admin_scope import visible_pages
+from news.models import Country, NewsPage
+from news.structure import ensure_sections, section_for
+from news.teams import ensure_country_teams, team_name
+
+SECRET = "Unpublished Kosovo submission"
+UNKNOWN = 987654321
+
+# Views that name one page; {page} and {revision} are filled in.
+PAGE_VIEWS = [
+    "/admin/pages/{page}/",
+    "/admin/pages/{page}/results/",
+    "/admin/pages/{page}/edit/",
+    "/admin/pages/{page}/edit/preview/",
+    "/admin/pages/{page}/history/",
+    "/admin/pages/{page}/revisions/",
+    "/admin/pages/{page}/revisions/{revision}/view/",
+    "/admin/pages/{page}/revisions/compare/earliest...latest/",
+    "/admin/pages/{page}/workflow_history/",
+    "/admin/pages/{page}/view_draft/",
+    "/admin/pages/{page}/usage/",
+    "/admin/pages/{page}/copy/",
+    "/admin/pages/{page}/move/",
+    "/admin/pages/{page}/delete/",
+    "/admin/pages/{page}/unpublish/",
+    "/admin/pages/{page}/lock/",
+    "/admin/pages/{page}/privacy/",
+    "/admin/pages/{page}/add_subpage/",
+    "/admin/pages/add/news/newspage/{page}/",
+    "/admin/localize/page/{page}/convert_to_alias/",
+    "/admin/localize/submit/page/{page}/",
+]
+LISTINGS = [
+    "/admin/",
+    "/admin/pages/",
+    "/admin/pages/search/?q=Unpublished",
+    "/admin/pages/{index}/?q=Unpublished&search_all=1",
+    "/admin/reports/locked/",
+    "/admin/reports/aging-pages/",
+    "/admin/reports/site-history/",
+    "/admin/reports/workflow/",
+    "/admin/reports/workflow_tasks/",
+    "/admin/choose-page/",
+    "/admin/choose-page/{section}/",
+    "/admin/choose-page/search/?q=Unpublished",
+    "/admin/bulk/wagtailcore/page/delete/?id=all",
+    "/admin/bulk/wagtailcore/page/delete/?id=all&childOf={section}&q=Unpublished",
+    "/admin/bulk/wagtailcore/page/publish/?id={page}",
+    "/admin/api/main/pages/?search=Unpublished",
+]
+
+
+@pytest.fixture
+def world(programme, admin_user):
+    """A Kosovo draft (never published, in review) under Kosovo's English
+    news section, a published Kosovo article, and a regional team."""
+    en = Locale.objects.get(language_code="en")
+    region = Country.objects.create(
+        iso_code="EU", name="Regional", languages=["en"], locale=en, is_regional=True
+    )
+    ensure_sections()
+    ensure_country_teams([region])
+    ensure_language_teams(["sr"])
+    section = section_for(programme["countries"]["XK"], en)
+    draft = section.add_child(
+        instance=NewsPage(
+            title=SECRET,
+            slug="secret",
+            date=datetime.date(2026, 11, 2),
+            lead="Lead",
+            owner=admin_user,
+            live=False,
+        )
+    )
+    draft.save_revision(user=admin_user)
+    draft.get_workflow().start(draft, admin_user)
+    published = section.add_child(
+        instance=NewsPage(
+            title="Published Kosovo article",
+            slug="published",
+            date=datetime.date(2026, 11, 1),
+            lead="Lead",
+            owner=admin_user,
+        )
+    )
+    published.save_revision(user=admin_user).publish()
+    draft.refresh_from_db()
+    return {
+        "draft": draft,
+        "published": published,
+        "section": section,
+        "index": section.get_parent(),
+    }
+
+
+@pytest.fixture
+def member(django_user_model, programme):
+    """A user in one group: member("RS", "moderator"), member("sr", TRANSLATOR)."""
+
+    def make(who, role):
+        if who == "EU":
+            name = team_name(Country.objects.get(iso_code="EU"), role)
+        elif role == TRANSLATOR:
+            name = group_name(who, role)
+        else:
+            name = team_name(programme["countries"][who], role)
+        user = django_user_model.objects.create_user(
+            username=f"{who}-{role}",
+            password="pw",  # noqa: S106
+        )
+        user.groups.add(Group.objects.get(name=name))
+        return user
+
+    return make
+
+
+OUTSIDERS = [
+    ("RS", "editor"),
+    ("RS", "moderator"),
+    ("EU", "editor"),
+    ("EU", "moderator"),
+    ("sr", TRANSLATOR),
+]
+
+
+def fill(template, world, page):
+    return template.format(
+        page=page,
+        revision=world["draft"].latest_revision_id,
+        section=world["section"].pk,
+        index=world["index"].pk,
+    )
+
+
+@pytest.mark.parametrize(("who", "role"), OUTSIDERS)
+def test_another_countrys_page_answers_like_an_unknown_one(
+    client, world, member, who, role
+):
+    client.force_login(member(who, role))
+    draft = world["draft"].pk
+    differences = []
+    for template in PAGE_VIEWS:
+        hidden = client.get(fill(template, world, draft))
+        unknown = client.get(fill(template, world, UNKNOWN))
+        body = hidden.content.decode().replace(str(draft), "ID")
+        if SECRET in body or (hidden.status_code, body) != (
+            unknown.status_code,
+            unknown.content.decode().replace(str(UNKNOWN), "ID"),
+        ):
+            differences.append((template, hidden.status_code, unknown.status_code))
+    assert differences == []
+
+
+@pytest.mark.parametrize(("who", "role"), OUTSIDERS)
+def test_no_listing_shows_another_countrys_draft(client, world, member, who, role):
+    client.force_login(member(who, role))
+    leaks = []
+    for template in LISTINGS:
+        response = client.get(fill(template, world, world["draft"].pk))
+        if response.status_code >= 500 or SECRET in response.content.decode():
+            leaks.append((template, response.status_code))
+    assert leaks == []
+
+
+def test_the_country_team_sees_its_own_draft_everywhere(client, world, member):
+    """The same views show the draft to its own moderators: the gate hides
+    what is out of scope, not everything."""
+    client.force_login(member("XK", "moderator"))
+    draft = world["draft"].pk
+    for template in PAGE_VIEWS[:10]:
+        response = client.get(fill(template, world, draft))
+        assert response.status_code in (200, 302), template
+    for template in ("/admin/pages/{page}/", "/admin/choose-page/{section}/"):
+        assert SECRET in client.get(fill(template, world, draft)).content.decode()
+
+
+def test_explorer_of_a_shared_index_lists_only_the_teams_section(client, world, member):
+    client.force_login(member("RS", "moderator"))
+    listing = client.get(f"/admin/pages/{world['index'].pk}/").content.decode()
+    assert "Serbia" in listing
+    assert "Kosovo" not in listing and "Regional" not in listing
+
+
+def test_choosers_offer_another_countrys_published_pages_only(client, world, member):
+    client.force_login(member("RS", "editor"))
+    chooser = client.get(f"/admin/choose-page/{world['section'].pk}/")
+    assert chooser.status_code == 200
+    assert "Published Kosovo article" in chooser.content.decode()
+    assert SECRET not in chooser.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "role"), [("XK", "editor"), ("XK", "moderator"), *OUTSIDERS]
+)
+def test_visible_pages_are_wagtails_explorable_pages(world, member, who, role):
+    user = member(who, role)
+    wagtails = policy_registry.get_by_type(Page).explorable_instances(user)
+    assert set(visible_pages(user).values_list("pk", flat=True)) == set(
+        wagtails.values_list("pk", flat=True)
+    )
