@@ -1,4 +1,10 @@
-"""RSS 2.0 and Atom 1.0 feeds of published news, per locale and per country."""
+"""RSS 2.0 and Atom 1.0 feeds of published news, per locale and per country.
+
+Titles are text elements. The description (RSS ``<description>``, Atom
+``<summary type="html">``) is HTML to every reader, so the lead, which is
+plain text, goes in HTML-escaped: ``<img ...>`` in a lead reads as those
+characters, never as a tag.
+"""
 
 import datetime
 
@@ -6,6 +12,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from wagtail.models import Locale
 
 from .models import Country, NewsPage
@@ -65,7 +72,7 @@ class NewsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        return escape(item.lead)
 
     def item_link(self, item):
         return settings.BASE_URL + page_path(item.url_path, item.locale.language_code)

@@ -33,24 +33,36 @@ class _Tags(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tags = []
+        self.attributes = []
         self.text = []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        self.attributes.extend(name for name, _value in attrs)
 
     def handle_startendtag(self, tag, attrs):
-        self.tags.append(tag)
+        self.handle_starttag(tag, attrs)
 
     def handle_data(self, data):
         self.text.append(data)
 
 
-def read_as_html(value):
-    """(tags, text) a browser would find in ``value`` pasted into HTML."""
+def _parsed(value):
     parser = _Tags()
     parser.feed(value)
     parser.close()
+    return parser
+
+
+def read_as_html(value):
+    """(tags, text) a browser would find in ``value`` pasted into HTML."""
+    parser = _parsed(value)
     return parser.tags, "".join(parser.text)
+
+
+def attribute_names(value):
+    """Every attribute name of every tag in the HTML ``value``."""
+    return _parsed(value).attributes
 
 
 @pytest.mark.parametrize("times", [1, 2, 3])
