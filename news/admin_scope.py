@@ -19,6 +19,7 @@ import posixpath
 
 from django.db.models import Q
 from django.http import Http404, QueryDict
+from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
@@ -151,3 +152,16 @@ class PageScopeMiddleware:
         query = request.GET.copy()
         query.setlist("id", [str(pk) for pk in sorted(visible)])
         request.GET = QueryDict(query.urlencode())
+
+
+class VisiblePagesSummaryItem(PagesSummaryItem):
+    """The dashboard's page count: a country team's explorable root is the
+    tree root, so Wagtail's count would be every country's pages."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = self.request.user
+        if not user.is_superuser:
+            pages = visible_pages(user).filter(depth__gt=1)
+            context["total_pages"] = pages.count()
+        return context

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_scope import choosable_pages
+from .admin_scope import VisiblePagesSummaryItem, choosable_pages
 from .feed_admin import FeedStateViewSet, SystemRecordPermissionPolicy
 from .models import Country, Organisation, Submission, Topic
 from .panels import ReviewQueuePanel
@@ -80,3 +81,11 @@ def choosers_offer_visible_and_live_pages(pages, request):
     if request.user.is_superuser:
         return pages
     return pages.filter(pk__in=choosable_pages(request.user).values("pk"))
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def count_only_visible_pages(request, items):
+    items[:] = [
+        VisiblePagesSummaryItem(request) if type(item) is PagesSummaryItem else item
+        for item in items
+    ]

@@ -211,3 +211,12 @@ def test_visible_pages_are_wagtails_explorable_pages(world, member, who, role):
     assert set(visible_pages(user).values_list("pk", flat=True)) == set(
         wagtails.values_list("pk", flat=True)
     )
+
+
+def test_dashboard_counts_only_the_teams_pages(client, world, member):
+    user = member("RS", "moderator")
+    client.force_login(user)
+    count = visible_pages(user).filter(depth__gt=1).count()
+    assert Page.objects.filter(depth__gt=1).count() > count
+    summary = " ".join(client.get("/admin/").content.decode().split())
+    assert f"{count} Pages <span" in summary
