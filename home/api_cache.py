@@ -197,13 +197,27 @@ def _remember(key, entry):
     return local
 
 
+def is_personal(request):
+    """A request that names a person (a token from an email or a preview link,
+    credentials): its answer is for that person alone, never stored or shared."""
+    return "token" in request.GET or "HTTP_AUTHORIZATION" in request.META
+
+
+def _key(request):
+    """The full path and the language of the answer: LocaleMiddleware picks it
+    from Accept-Language or the language cookie, and names and messages follow
+    it, so one language's answer is never served to another."""
+    language = translation.get_language_from_request(request)
+    text = f"{language} {request.get_full_path()}"
+    return f"api:response:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
 def _lookup(request):
     """(cache key, current version, (entry, ETag) or None) in one round trip
     (two right after a content change): an entry carries the version it was
     made under and counts only while that is still the current one and its
     lifetime (bounded by the next scheduled change) has not run out."""
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"api:response:{digest}"
+    key = _key(request)
     local = _LOCAL.get(key)
     if local is not None:
         version = cache.get(VERSION_KEY)
@@ -244,7 +258,7 @@ def cached_api(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or is_personal(request):
             return view(request, *args, **kwargs)
         storing = settings.API_CACHE_SECONDS > 0
         key, version, local = _lookup(request) if storing else (None, None, None)
@@ -290,6 +304,7 @@ class CachedApiMiddleware:
             request.method in ("GET", "HEAD")
             and request.path.startswith(self.prefixes)
             and settings.API_CACHE_SECONDS > 0
+            and not is_personal(request)
         ):
             _key, _version, local = _lookup(request)
             if local is not None:

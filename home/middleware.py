@@ -1,9 +1,56 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
-from .api_errors import problem
+from .api_cache import is_personal
+from .api_errors import as_problem, is_json, problem
 from .http import client_ip
 from .ratelimit import hit
+
+API_PREFIX = "/api/"
+
+
+class ApiContractMiddleware:
+    """What every answer under /api/ keeps to, whichever view or middleware
+    made it:
+
+    - errors are JSON in the one shape (home.api_errors): ninja's 405, Django's
+      500 page (with its traceback when DEBUG is on), a 400 for a bad Host;
+    - HEAD is GET without the body, on every GET route, cached or not (the
+      view and the response cache see a GET; the headers stay the same);
+    - an answer to a request that names a person (a token, credentials) or
+      changes something is ``Cache-Control: private, no-store``.
+
+    Placed right after CORS, so the headers CORS adds reach these answers too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.get_response(request)
+        if response.status_code >= 400 and not is_json(response):
+            response = as_problem(response)
+        if request.method not in ("GET", "HEAD") or is_personal(request):
+            response["Cache-Control"] = "private, no-store"
+        if head:
+            request.method = "HEAD"
+            _without_body(response)
+        return response
+
+
+def _without_body(response):
+    if response.streaming:
+        response.streaming_content = []
+        return
+    if response.status_code == 304:
+        return
+    response.headers.setdefault("Content-Length", str(len(response.content)))
+    response.content = b""
 
 
 class ApiRateLimitMiddleware:

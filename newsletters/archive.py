@@ -113,9 +113,7 @@ def _detail(page, requested):
     return data
 
 
-@router.get(
-    "/{int:page_id}/", response=NewsletterDetail, summary="One newsletter issue"
-)
+@router.get("/{id:page_id}/", response=NewsletterDetail, summary="One newsletter issue")
 @decorate_view(cached_api)
 def newsletter_detail(request, page_id: int, params: Query[content.DetailParams]):
     page, requested = content._detail(_queryset(), page_id, params)

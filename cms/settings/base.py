@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Every /api/ answer: JSON errors, HEAD, private answers (home.middleware).
+    "home.middleware.ApiContractMiddleware",
     "home.middleware.ApiRateLimitMiddleware",
     # Cached API responses leave here, before sessions, locale and auth (P5).
     "home.api_cache.CachedApiMiddleware",
@@ -348,7 +350,9 @@ PREVIEW_SECONDS = env_int("PREVIEW_SECONDS", 3600)
 WEBSITE_ORIGINS = env_list("WEBSITE_ORIGINS", ["http://localhost:3000"])
 CORS_ALLOWED_ORIGINS = WEBSITE_ORIGINS
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT"]
+# Conditional requests and the rate limit need these readable from scripts.
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Wagtail.

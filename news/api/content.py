@@ -21,6 +21,7 @@ from wagtail.models import Locale
 
 from home.api_cache import cached_api
 from home.api_errors import BadParameter
+from home.api_params import MAX_ID
 from home.locales import fallback_chain
 
 from ..models import Country, EventPage, NewsPage, Organisation, Topic
@@ -221,7 +222,9 @@ class NewsFilters(Paging):
     )
     country: str = Field("", description="ISO code, e.g. XK")
     topic: str = Field("", description="Topic slug")
-    organisation: int | None = Field(None, description="Organisation id")
+    organisation: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Organisation id"
+    )
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
@@ -395,7 +398,7 @@ def _news_detail(page, requested):
     return data
 
 
-@news_router.get("/{int:page_id}/", response=NewsDetail, summary="One news item")
+@news_router.get("/{id:page_id}/", response=NewsDetail, summary="One news item")
 @decorate_view(cached_api)
 def news_detail(request, page_id: int, params: Query[DetailParams]):
     page, requested = _detail(_with_news_relations(_news_queryset()), page_id, params)
@@ -457,7 +460,7 @@ def list_events(request, filters: Query[EventFilters]):
     }
 
 
-@events_router.get("/{int:page_id}/", response=EventDetail, summary="One event")
+@events_router.get("/{id:page_id}/", response=EventDetail, summary="One event")
 @decorate_view(cached_api)
 def event_detail(request, page_id: int, params: Query[DetailParams]):
     page, requested = _detail(_events_queryset(), page_id, params)
@@ -508,7 +511,7 @@ def list_organisations(request, filters: Query[OrganisationFilters]):
     }
 
 
-@directory_router.get("/organisations/{int:organisation_id}/", response=OrganisationOut)
+@directory_router.get("/organisations/{id:organisation_id}/", response=OrganisationOut)
 @decorate_view(cached_api)
 def organisation_detail(request, organisation_id: int):
     organisation = (
@@ -592,10 +595,12 @@ def preview(request, params: Query[PreviewParams]):
     if page is None:
         raise Http404("Unknown or expired preview token.")
     code = page.locale.language_code
-    if isinstance(page, NewsPage):
-        return {"type": "news", "news": _news_detail(page, code)}
-    data = _event_items([page])[0]
-    data.update(
-        requested_locale=code, description=serialise.stream_data(page.description)
-    )
+    with serialise.showing_private_images():
+        if isinstance(page, NewsPage):
+            return {"type": "news", "news": _news_detail(page, code)}
+        data = _event_items([page])[0]
+        data.update(
+            requested_locale=code,
+            description=serialise.stream_data(page.description),
+        )
     return {"type": "event", "event": data}
