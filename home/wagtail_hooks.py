@@ -62,9 +62,10 @@ def translation_status_menu_item():
 @hooks.register("before_edit_page", order=-10)
 def translations_go_through_their_reviewers(request, page):
     """Runs before wagtail-localize's editor takes over the edit view."""
-    if localize_translation(page) is None:
-        return None
-    if not WorkflowPage.objects.filter(page=page).exists():
+    if (
+        localize_translation(page) is not None
+        and not WorkflowPage.objects.filter(page=page).exists()
+    ):
         assign_review_workflow(page)
     if guards.is_publish_request(request):
         return guards.refuse_unreviewed_publish(request, page)
@@ -74,6 +75,19 @@ def translations_go_through_their_reviewers(request, page):
 @hooks.register("before_publish_page")
 def translation_publish_needs_reviewer(request, page):
     return guards.refuse_unreviewed_publish(request, page)
+
+
+@hooks.register("before_convert_alias_page")
+def converted_alias_needs_reviewer(request, page):
+    """A live alias converted gets its own live revision in its language."""
+    if request.method == "POST" and page.live:
+        return guards.refuse_unreviewed_publish(request, page)
+    return None
+
+
+@hooks.register("before_copy_page")
+def translation_copy_needs_reviewer(request, page):
+    return guards.refuse_unreviewed_copy(request, page)
 
 
 @hooks.register("before_bulk_action")

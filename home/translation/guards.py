@@ -5,9 +5,10 @@ snippets, the model's global change permission; its editor publishes with the
 page's publish permission, which country moderators hold in every locale.
 These checks add what the editorial process needs:
 
-- a translation (made by wagtail-localize) goes live only through a reviewer
-  of its language (or a superuser): machine output is never published
-  without one;
+- a translation (scope.is_translation) goes live only through a reviewer of
+  its language (or a superuser): machine output is never published without
+  one (unreviewed_refusal, also behind Wagtail's own page actions, see
+  home.translation.actions);
 - people whose snippet permission comes only from language groups edit
   snippets in their languages only;
 - translations are requested into a language by its own people, or by
@@ -25,8 +26,8 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail_localize.models import Translation
 
 from .scope import (
-    localize_translation,
     may_edit_snippet,
+    may_make_live,
     may_publish_translation,
     reviewer_locale_ids,
     snippet_locale_scope,
@@ -44,22 +45,60 @@ def is_publish_request(request):
     )
 
 
+def unreviewed_refusal(user, instance):
+    """Why ``user`` may not make ``instance``, a translation, live; or None.
+
+    The one rule behind the admin hooks and the guards on Wagtail's own
+    actions (home.translation.actions).
+    """
+    if may_make_live(user, instance):
+        return None
+    return _(
+        "Only reviewers of %(language)s can publish this translation. "
+        "Submit it for review instead."
+    ) % {"language": instance.locale.get_display_name()}
+
+
 def refuse_unreviewed_publish(request, instance):
     """A redirect with a message if ``request`` would publish ``instance``,
     a translation, without a reviewer of its language; else None."""
-    if localize_translation(instance) is None:
+    refusal = unreviewed_refusal(request.user, instance)
+    if refusal is None:
         return None
-    if may_publish_translation(request.user, instance):
+    messages.error(request, refusal)
+    return redirect(request.get_full_path())
+
+
+def refuse_unreviewed_copy(request, page):
+    """A copy of a translation gets a new translation key and leaves review
+    (an alias stays in step with it). A redirect with a message, or None."""
+    if request.method != "POST" or request.POST.get("alias"):
+        return None
+    if may_make_live(request.user, page):
+        return None
+    messages.error(
+        request,
+        _("Only reviewers of %(language)s can copy this translation.")
+        % {"language": page.locale.get_display_name()},
+    )
+    return redirect(request.get_full_path())
+
+
+def refuse_convert_to_alias(request, page):
+    """wagtail-localize's "convert to alias" throws the translation away for
+    its source, live if the source is: its reviewers' call, like publishing.
+    A redirect to the editor with a message, or None."""
+    if may_publish_translation(request.user, page):
         return None
     messages.error(
         request,
         _(
-            "Only reviewers of %(language)s can publish this translation. "
-            "Submit it for review instead."
+            "Only reviewers of %(language)s can replace this translation "
+            "with its source."
         )
-        % {"language": instance.locale.get_display_name()},
+        % {"language": page.locale.get_display_name()},
     )
-    return redirect(request.get_full_path())
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 def check_snippet_edit(user, instance):

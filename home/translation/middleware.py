@@ -61,6 +61,9 @@ class TranslationScopeMiddleware:
                 TranslationSource, pk=view_kwargs["translation_source_id"]
             )
             guards.check_update_and_publish(request.user, source)
+        elif name == "convert_to_alias":
+            page = get_object_or_404(Page, pk=view_kwargs["page_id"]).specific
+            return guards.refuse_convert_to_alias(request, page)
         return None
 
     @staticmethod

@@ -18,7 +18,7 @@ from wagtail.models import (
     Locale,
     WorkflowPage,
 )
-from wagtail_localize.models import Translation
+from wagtail_localize.models import Translation, TranslationSource
 
 LOCALE_ROOT_DEPTH = 2
 
@@ -79,9 +79,64 @@ def localize_translation(instance):
     )
 
 
+def is_translation(instance):
+    """Is ``instance`` a translation of an object in another locale?
+
+    wagtail-localize's Translation record says so while it lasts, but its
+    "convert to alias" deletes the record, and Wagtail's own copy for
+    translation and aliases never make one. So an object is also a
+    translation when it is an alias of a translation or of another locale's
+    object, or when its translation group began in another locale: the
+    locale of the group's first wagtail-localize source, else of its first
+    object (the locale home pages, indexes and country sections included).
+    """
+    key = getattr(instance, "translation_key", None)
+    if key is None or instance.pk is None:
+        return False
+    model = instance.get_translation_model()
+    alias_of_id = getattr(instance, "alias_of_id", None)
+    if alias_of_id is not None:
+        target = model.objects.filter(pk=alias_of_id).first()
+        if target is not None and (
+            target.locale_id != instance.locale_id or is_translation(target)
+        ):
+            return True
+    if _original_locale_id(model, key) != instance.locale_id:
+        return True
+    return localize_translation(instance) is not None
+
+
+def _original_locale_id(model, key):
+    source = (
+        TranslationSource.objects.filter(object_id=key)
+        .order_by("created_at", "pk")
+        .values_list("locale_id", flat=True)
+        .first()
+    )
+    if source is not None:
+        return source
+    return (
+        model.objects.filter(translation_key=key)
+        .order_by("pk")
+        .values_list("locale_id", flat=True)
+        .first()
+    )
+
+
 def may_publish_translation(user, instance):
     """Machine or human, a translation goes live only through its reviewers."""
     return user.is_superuser or instance.locale_id in reviewer_locale_ids(user)
+
+
+def may_make_live(user, instance):
+    """May ``user`` make ``instance`` live, as far as review goes?
+
+    Anything that is not a translation: yes (Wagtail's permissions decide);
+    a translation: its language's reviewers and superusers only.
+    """
+    if user.is_superuser:
+        return True
+    return not is_translation(instance) or may_publish_translation(user, instance)
 
 
 def snippet_locale_scope(user, model):

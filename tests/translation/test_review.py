@@ -40,8 +40,14 @@ def test_albanian_page_machine_translated_to_english_goes_live_only_after_review
     assert all(s.data.startswith("[MT sq→en] ") for s in machine)
 
     # The translator cannot publish from wagtail-localize's editor...
-    client.post(
-        reverse("wagtailadmin_pages:edit", args=[english.pk]), {"action": "publish"}
+    # ...and a publish request is refused with the reason.
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[english.pk]),
+        {"action": "publish"},
+        follow=True,
+    )
+    assert "Only reviewers of English can publish this translation" in (
+        response.content.decode()
     )
     assert not NewsPage.objects.get(pk=english.pk).live
     # ...but submits it to the English reviewers.
@@ -76,9 +82,16 @@ def test_country_moderator_cannot_publish_an_unreviewed_translation(
 ):
     english = translate(albanian_item, ["en"], admin_user)["en"]
     moderator = team_user("XK", "moderator")
-    assert english.permissions_for_user(moderator).can_publish()
+    # Their publish permission on Kosovo's sections does not extend to it...
+    assert not english.permissions_for_user(moderator).can_publish()
     client.force_login(moderator)
-    client.post(
-        reverse("wagtailadmin_pages:edit", args=[english.pk]), {"action": "publish"}
+    # ...and a publish request is refused with the reason.
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[english.pk]),
+        {"action": "publish"},
+        follow=True,
+    )
+    assert "Only reviewers of English can publish this translation" in (
+        response.content.decode()
     )
     assert not NewsPage.objects.get(pk=english.pk).live

@@ -1,0 +1,162 @@
+"""The review rule on Wagtail's own page actions (home.translation.guards).
+
+Every way a page goes live, or a translation leaves its review, runs one of
+Wagtail's action classes or asks ``PagePermissionTester.can_publish``: the
+admin's edit, bulk, copy and convert views, the v3 write API, a workflow
+finishing, ``revision.publish()`` and ``publish_scheduled``. Wagtail's views
+build these classes directly rather than through its action registry, so
+the rule is added to the classes themselves, once, at start-up
+(HomeConfig.ready), and holds for every caller:
+
+- publishing or scheduling a translation takes a reviewer of its language or
+  a superuser, even where the caller skips Wagtail's permission checks (a
+  workflow finishing does, and a country's submission review must not
+  publish a translation); ``can_publish`` says the same, so the admin and
+  the API offer no publish button or bulk publish they would refuse;
+- code that publishes with no user is trusted, except ``publish_scheduled``:
+  a scheduled revision goes live only if whoever scheduled it still may
+  publish it, otherwise its schedule is dropped (and logged) so that the
+  command carries on with the others;
+- converting a live alias that is a translation into an ordinary page gives
+  the page its own live revision in that language: the same rule;
+- a copy gets a new translation key, outside review: only those who may
+  publish a translation copy it.
+
+A page stays a translation through wagtail-localize's convert to alias and
+Wagtail's convert alias (scope.is_translation), so what they leave behind
+is still published only through its language's review.
+"""
+
+import functools
+import logging
+
+from django.contrib.auth import get_user_model
+from wagtail.actions.convert_alias import (
+    ConvertAliasPageAction,
+    ConvertAliasPagePermissionError,
+)
+from wagtail.actions.copy_page import CopyPageAction, CopyPagePermissionError
+from wagtail.actions.publish_page_revision import (
+    PublishPagePermissionError,
+    PublishPageRevisionAction,
+)
+from wagtail.models import PageLogEntry, PagePermissionTester
+
+from .guards import unreviewed_refusal
+from .scope import may_make_live
+
+logger = logging.getLogger(__name__)
+
+SCHEDULED_PUBLISH = "wagtail.publish.scheduled"
+SCHEDULE = "wagtail.publish.schedule"
+
+
+def _refuse(error_class, user, page):
+    refusal = unreviewed_refusal(user, page)
+    if refusal is not None:
+        raise error_class(refusal)
+
+
+def _guard_publish(action):
+    if action.user is not None:
+        _refuse(PublishPagePermissionError, action.user, action.object)
+
+
+def _guard_convert_alias(action):
+    if action.user is not None and action.page.live:
+        _refuse(ConvertAliasPagePermissionError, action.user, action.page)
+
+
+def _guard_copy(action):
+    if action.user is None or not action.reset_translation_key:
+        return
+    pages = [action.page]
+    if action.recursive:
+        pages += list(action.page.get_descendants())
+    for page in pages:
+        _refuse(CopyPagePermissionError, action.user, page)
+
+
+def scheduler(revision):
+    """Who scheduled ``revision``: None for code (no user), else the user,
+    or False when the person recorded no longer exists or is inactive."""
+    entry = (
+        PageLogEntry.objects.filter(revision=revision, action=SCHEDULE)
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    if entry is None or entry.user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=entry.user_id, is_active=True).first()
+    return user or False
+
+
+def _scheduled_publish_allowed(action):
+    who = scheduler(action.revision)
+    if who is None:
+        return True
+    return who is not False and may_make_live(who, action.object)
+
+
+def _after_check(original, guard):
+    @functools.wraps(original)
+    def check(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        guard(self)
+        return result
+
+    return check
+
+
+def _guarded_execute(original):
+    @functools.wraps(original)
+    def execute(self, *args, **kwargs):
+        if (
+            self.user is None
+            and self.log_action == SCHEDULED_PUBLISH
+            and not _scheduled_publish_allowed(self)
+        ):
+            self.revision.approved_go_live_at = None
+            self.revision.save(update_fields=["approved_go_live_at"])
+            logger.warning(
+                "Scheduled publishing of page %s (revision %s) dropped: whoever "
+                "scheduled it may not publish this translation.",
+                self.object.pk,
+                self.revision.pk,
+            )
+            return None
+        return original(self, *args, **kwargs)
+
+    return execute
+
+
+def _guarded_can_publish(original):
+    @functools.wraps(original)
+    def can_publish(self):
+        return original(self) and may_make_live(self.user, self.page)
+
+    return can_publish
+
+
+_installed = False
+
+
+def install():
+    """Add the review rule to Wagtail's page actions (once per process)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    PublishPageRevisionAction.check = _after_check(
+        PublishPageRevisionAction.check, _guard_publish
+    )
+    PublishPageRevisionAction.execute = _guarded_execute(
+        PublishPageRevisionAction.execute
+    )
+    ConvertAliasPageAction.check = _after_check(
+        ConvertAliasPageAction.check, _guard_convert_alias
+    )
+    CopyPageAction.check = _after_check(CopyPageAction.check, _guard_copy)
+    PagePermissionTester.can_publish = _guarded_can_publish(
+        PagePermissionTester.can_publish
+    )
