@@ -1,5 +1,10 @@
 """iCalendar (RFC 5545) for events: one event, or a country's upcoming ones.
 
+Built with the ``icalendar`` library, which folds long lines without
+splitting a character. Every text value is given to it as ``vText``, which
+escapes it (a CR, LF or CRLF in a title or venue is written as ``\\n``, so
+no text can start a property of its own): the library's default type for some
+properties, X-WR-CALNAME among them, writes the value as it stands.
 Times are written in UTC, which every calendar converts to its reader's
 zone; the event's own zone is named in the description's first line.
 """
@@ -7,44 +12,18 @@ zone; the event's own zone is named in the description's first line.
 import datetime
 
 from django.utils import timezone
+from icalendar import Calendar, Event, vText
 
 from .intake import plain_text
 
 PRODID = "-//Civil Society Programme//Events//EN"
 
 
-def escape_text(value):
-    return (
-        (value or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line):
-    """Split a content line into pieces of at most 75 octets, never inside a
-    UTF-8 character; continuation lines start with one space."""
-    pieces, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        limit = 75 if not pieces else 74
-        if size + width > limit:
-            pieces.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
 def _utc(value):
-    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.astimezone(datetime.UTC)
 
 
-def event_lines(event, base_url):
+def event_component(event, base_url):
     url = event.url or ""
     if not url.startswith(("http://", "https://")):
         url = base_url + url
@@ -62,32 +41,27 @@ def event_lines(event, base_url):
         )
         if part
     )
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.translation_key}-{event.locale.language_code}@cms",
-        f"DTSTAMP:{_utc(event.last_published_at or timezone.now())}",
-        f"DTSTART:{_utc(event.start)}",
-        f"DTEND:{_utc(event.end)}",
-        f"SUMMARY:{escape_text(event.title)}",
-        f"DESCRIPTION:{escape_text(description)}",
-        f"URL:{url}",
-    ]
+    component = Event()
+    component.add("uid", f"{event.translation_key}-{event.locale.language_code}@cms")
+    component.add("dtstamp", _utc(event.last_published_at or timezone.now()))
+    component.add("dtstart", _utc(event.start))
+    component.add("dtend", _utc(event.end))
+    component.add("summary", vText(event.title))
+    component.add("description", vText(description))
+    component.add("url", url)
     if where:
-        lines.append(f"LOCATION:{escape_text(where)}")
-    lines.append("END:VEVENT")
-    return lines
+        component.add("location", vText(where))
+    return component
 
 
 def calendar(events, base_url, name):
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
+    """The calendar of ``events`` as RFC 5545 bytes."""
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", vText(name))
     for event in events:
-        lines.extend(event_lines(event, base_url))
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        cal.add_component(event_component(event, base_url))
+    return cal.to_ical()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -48,12 +49,21 @@ def _public_events():
     return published(EventPage).select_related("locale")
 
 
+def _storable_id(number):
+    """Whether ``number`` fits the page id column: a larger one is no page
+    (404), never a query that overflows the database driver (500)."""
+    low, high = connection.ops.integer_field_range(
+        EventPage._meta.pk.target_field.get_internal_type()
+    )
+    return low <= number <= high
+
+
 @cache_control(public=True, max_age=300)
 @require_http_methods(["GET", "HEAD"])
 def event_ics(request, page_id):
     """One published, public event as an .ics file."""
-    event = _public_events().filter(pk=page_id).first()
-    if event is None:
+    event = _storable_id(page_id) and _public_events().filter(pk=page_id).first()
+    if not event:
         raise Http404("No such event.")
     filename = (slugify(event.slug) or "event") + ".ics"
     return _ics_response(calendar([event], settings.BASE_URL, event.title), filename)
