@@ -70,6 +70,21 @@ def english(admin_user, albanian_item, language_teams):
     return page
 
 
+@pytest.fixture
+def never_reviewed(admin_user, albanian_item, language_teams):
+    """The English translation, machine-made, never submitted for review."""
+    return translate(albanian_item, ["en"], admin_user)["en"]
+
+
+@pytest.fixture(params=["in_review", "never_reviewed"])
+def unreviewed(request, admin_user, albanian_item, language_teams):
+    """The English translation in review, or never submitted."""
+    page = translate(albanian_item, ["en"], admin_user)["en"]
+    if request.param == "in_review":
+        submit_for_review(translation_of(page), admin_user)
+    return NewsPage.objects.get(pk=page.pk)
+
+
 def translation_of(page):
     return Translation.objects.get(
         target_locale=page.locale, source__object_id=page.translation_key
@@ -102,10 +117,10 @@ def bearer(user):
 # Publishing, by every door.
 
 
-def test_publish_action_publishes_a_translation_for_superusers_only(people, english):
+def test_publish_action_publishes_a_translation_for_superusers_only(people, unreviewed):
     def attempt(user):
-        english.get_latest_revision().publish(user=user)
-        return live(english)
+        unreviewed.get_latest_revision().publish(user=user)
+        return live(unreviewed)
 
     assert who(people, attempt) == ONLY_SUPERUSER
 
@@ -130,22 +145,22 @@ def test_no_publish_button_for_a_translation_without_its_reviewers(people, engli
 
 
 def test_admin_edit_view_publishes_a_translation_for_superusers_only(
-    client, people, english, django_capture_on_commit_callbacks
+    client, people, unreviewed, django_capture_on_commit_callbacks
 ):
     def attempt(user):
         client.force_login(user)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
-                reverse("wagtailadmin_pages:edit", args=[english.pk]),
+                reverse("wagtailadmin_pages:edit", args=[unreviewed.pk]),
                 {"action": "publish"},
             )
-        return live(english)
+        return live(unreviewed)
 
     assert who(people, attempt) == ONLY_SUPERUSER
 
 
 def test_bulk_publish_publishes_a_translation_for_superusers_only(
-    client, people, english, albanian_item
+    client, people, unreviewed, albanian_item
 ):
     section = albanian_item.get_parent()
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
@@ -153,12 +168,12 @@ def test_bulk_publish_publishes_a_translation_for_superusers_only(
     def attempt(user):
         client.force_login(user)
         # The translation itself, and as a draft below its section.
-        client.post(f"{url}?id={english.pk}", {"include_descendants": "on"})
+        client.post(f"{url}?id={unreviewed.pk}", {"include_descendants": "on"})
         client.post(
             f"{url}?id={section.get_translation(locale('en')).pk}",
             {"include_descendants": "on"},
         )
-        return live(english)
+        return live(unreviewed)
 
     assert who(people, attempt) == ONLY_SUPERUSER
 
@@ -209,23 +224,27 @@ def test_country_workflow_approval_does_not_publish_a_translation(
 
 @pytest.mark.urls("tests.translation.wagtail_api_urls")
 def test_write_api_publish_publishes_a_translation_for_superusers_only(
-    client, people, english
+    client, people, unreviewed
 ):
     def attempt(user):
-        response = client.post(f"{API}/{english.pk}/actions/publish/", **bearer(user))
+        response = client.post(
+            f"{API}/{unreviewed.pk}/actions/publish/", **bearer(user)
+        )
         assert response.status_code in (200, 403), response.content
-        return live(english)
+        return live(unreviewed)
 
     assert who(people, attempt) == ONLY_SUPERUSER
 
 
 @pytest.mark.urls("tests.translation.wagtail_api_urls")
 def test_write_api_edit_and_publish_publishes_for_superusers_only(
-    client, people, english
+    client, people, never_reviewed
 ):
+    """Not in review, so not locked: editors and moderators may save it."""
+
     def attempt(user):
         response = client.patch(
-            f"{API}/{english.pk}/",
+            f"{API}/{never_reviewed.pk}/",
             {
                 "title": "Published through PATCH",
                 "meta": {"type": "news.NewsPage", "action": "publish"},
@@ -234,7 +253,7 @@ def test_write_api_edit_and_publish_publishes_for_superusers_only(
             **bearer(user),
         )
         assert response.status_code < 500, response.content
-        return live(english)
+        return live(never_reviewed)
 
     assert who(people, attempt) == ONLY_SUPERUSER
 
