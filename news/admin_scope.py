@@ -105,8 +105,12 @@ class PageScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        # Outside the admin the user is never looked at (reading it would
+        # touch the session and add "Vary: Cookie" to API answers).
+        if match is None or not request.path.startswith("/admin/"):
+            return None
         user = getattr(request, "user", None)
-        if match is None or user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return None
         if user.is_superuser:
             return None
