@@ -41,8 +41,13 @@ if settings.DEBUG:
     from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
+    from news.media import serve_media
+
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Original image files and private images' renditions to staff only.
+    urlpatterns += static(
+        settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT
+    )
 
 urlpatterns += i18n_patterns(
     path("submit-news/", submit_news, name="submit_news"),

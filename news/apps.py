@@ -6,10 +6,17 @@ class NewsConfig(AppConfig):
     verbose_name = "News, events and organisations"
 
     def ready(self):
+        from wagtail.images import get_image_model
+        from wagtail.models import CollectionViewRestriction
+
         from home.api_cache import invalidate_on_change
 
         from . import signals
         from .models import Country, Organisation, Topic
 
         signals.connect()
-        invalidate_on_change(Country, Organisation, Topic)
+        # An image moved between collections, or a collection restricted,
+        # changes which images the public may see (news.visibility).
+        invalidate_on_change(
+            Country, Organisation, Topic, get_image_model(), CollectionViewRestriction
+        )

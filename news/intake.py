@@ -9,21 +9,18 @@ import html
 import re
 
 import nh3
-from django.core.files.images import ImageFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
-from wagtail.images import get_image_model
-from wagtail.models import Collection, Locale
+from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
+from .media import store_submission_image
 from .models import NewsPage, Organisation, Submission
 from .structure import section_for
-
-SUBMISSIONS_COLLECTION = "CSO submissions"
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h2", "h3",
@@ -154,18 +151,12 @@ def create_draft_news(
     return page
 
 
-def submissions_collection():
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=SUBMISSIONS_COLLECTION).first()
-    return existing or root.add_child(name=SUBMISSIONS_COLLECTION)
-
-
 @transaction.atomic
 def submit(data, *, ip_address="", user_agent="", source="page"):
     """Turn a validated SubmissionForm's data into a draft under review.
 
     Creates the organisation (unverified) when the CSO is new, stores the
-    image in the submissions collection, records who submitted what with
+    image privately (news.media), records who submitted what with
     which consent, and, once committed, acknowledges the submitter.
     """
     country = data["country"]
@@ -183,12 +174,7 @@ def submit(data, *, ip_address="", user_agent="", source="page"):
         )
     image = None
     if data.get("image"):
-        upload = data["image"]
-        image = get_image_model().objects.create(
-            title=plain_text(data["title"], 255),
-            file=ImageFile(upload, name=upload.name),
-            collection=submissions_collection(),
-        )
+        image = store_submission_image(data["image"], plain_text(data["title"], 255))
     page = create_draft_news(
         country=country,
         locale=locale,

@@ -1,4 +1,5 @@
-"""Keep a page's denormalised country right when the page moves section."""
+"""Keep a page's denormalised country right when the page moves section;
+connect the media and read-model receivers."""
 
 from wagtail.signals import post_page_move
 
@@ -17,6 +18,8 @@ def update_country_on_move(sender, instance, **kwargs):
 
 def connect():
     post_page_move.connect(update_country_on_move, dispatch_uid="news.country_on_move")
-    from . import readmodel
+    from . import media, readmodel
 
+    # Images a published page shows are made public before its row is written.
+    media.connect()
     readmodel.connect()

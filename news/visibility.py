@@ -1,13 +1,15 @@
 """What the public may see: one definition for the API, search and calendars.
 
-Live, public (no view restriction on the page or an ancestor), not past its
-expiry, and inside the default site's trees (every locale's root).
+Pages: live, public (no view restriction on the page or an ancestor), not
+past their expiry, and inside the default site's trees (every locale's root).
+Images: those outside view-restricted collections (news.media keeps CSO
+submission images in one until a page showing them is published).
 """
 
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import Collection, CollectionViewRestriction, Site
 
 from home.api_cache import content_version
 
@@ -46,3 +48,30 @@ def page_path(url_path, language_code):
     parts = url_path.split("/", 2)
     rest = parts[2] if len(parts) > 2 else ""
     return f"/{language_code}/{rest}"
+
+
+def private_collection_ids():
+    """Ids of the collections under a view restriction (and their children);
+    kept in the cache until the content version changes (a restriction or an
+    image saved bumps it)."""
+    key = f"visibility:private-collections:{content_version()}"
+    ids = cache.get(key)
+    if ids is None:
+        paths = CollectionViewRestriction.objects.values_list(
+            "collection__path", flat=True
+        )
+        inside = Q()
+        for path in paths:
+            inside |= Q(path__startswith=path)
+        ids = (
+            frozenset(Collection.objects.filter(inside).values_list("pk", flat=True))
+            if paths
+            else frozenset()
+        )
+        cache.set(key, ids, timeout=3600)
+    return ids
+
+
+def public_images(queryset):
+    """``queryset`` of images without those the public may not see."""
+    return queryset.exclude(collection_id__in=private_collection_ids())

@@ -595,10 +595,12 @@ def preview(request, params: Query[PreviewParams]):
     if page is None:
         raise Http404("Unknown or expired preview token.")
     code = page.locale.language_code
-    if isinstance(page, NewsPage):
-        return {"type": "news", "news": _news_detail(page, code)}
-    data = _event_items([page])[0]
-    data.update(
-        requested_locale=code, description=serialise.stream_data(page.description)
-    )
+    with serialise.showing_private_images():
+        if isinstance(page, NewsPage):
+            return {"type": "news", "news": _news_detail(page, code)}
+        data = _event_items([page])[0]
+        data.update(
+            requested_locale=code,
+            description=serialise.stream_data(page.description),
+        )
     return {"type": "event", "event": data}

@@ -23,7 +23,7 @@ from home.api_errors import BadParameter
 from home.locales import fallback_chain
 
 from ..models import Country, NewsPage, Organisation, Topic
-from ..visibility import page_path
+from ..visibility import page_path, public_images
 from .serialise import RENDITIONS, absolute
 
 ROW_FIELDS = (
@@ -325,14 +325,15 @@ def _topics(page_ids):
 
 
 def _images(ids):
-    """{image id: image data with renditions}, renditions read in one query;
-    one missing (never generated) is generated once through Wagtail."""
+    """{image id: image data with renditions} of the images the public may
+    see, renditions read in one query; one missing (never generated) is
+    generated once through Wagtail."""
     if not ids:
         return {}
     image_model = get_image_model()
     images = {
         row["pk"]: row
-        for row in image_model.objects.filter(pk__in=ids).values(
+        for row in public_images(image_model.objects.filter(pk__in=ids)).values(
             "pk", "title", "width", "height", "description"
         )
     }

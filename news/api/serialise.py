@@ -7,13 +7,15 @@ site lookup.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models import Prefetch
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
-from ..visibility import page_path
+from ..visibility import page_path, private_collection_ids
 
 RENDITIONS = {
     "thumbnail": "fill-400x225",
@@ -33,8 +35,26 @@ def image_queryset():
     return get_image_model().objects.prefetch_renditions(*RENDITIONS.values())
 
 
+# Set while serialising a draft for its preview link (staff only), which
+# may show images that are not public yet.
+_PRIVATE_IMAGES = ContextVar("private_images", default=False)
+
+
+@contextmanager
+def showing_private_images():
+    token = _PRIVATE_IMAGES.set(True)
+    try:
+        yield
+    finally:
+        _PRIVATE_IMAGES.reset(token)
+
+
 def image_data(image, alt=""):
+    """An image with its renditions, or None if the public may not see it
+    (news.visibility: a private collection), outside a preview."""
     if image is None:
+        return None
+    if not _PRIVATE_IMAGES.get() and image.collection_id in private_collection_ids():
         return None
     renditions = {}
     for name, spec in RENDITIONS.items():
