@@ -1,12 +1,20 @@
-"""Site-wide tasks: liveness of the worker and beat, scheduled publishing."""
+"""Site-wide tasks: liveness of the worker and beat, scheduled publishing,
+transactional mail."""
 
+import logging
 import os
+import smtplib
 import socket
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
+
+from . import mail
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_CACHE_KEY = "worker:heartbeat"
 PUBLISH_SCHEDULED_LOCK = "lock:publish-scheduled"
@@ -37,3 +45,36 @@ def publish_scheduled():
         call_command("publish_scheduled")
     finally:
         cache.delete(PUBLISH_SCHEDULED_LOCK)
+
+
+@shared_task(
+    name="home.tasks.send_email",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def send_email(self, data):
+    """Deliver one transactional message queued by home.mail; while the mail
+    server is away, try again with backoff, EMAIL_RETRY_LIMIT times at most.
+    A permanent refusal of every recipient (5xx) is final."""
+    try:
+        mail.deliver(data)
+    except smtplib.SMTPRecipientsRefused as exc:
+        if all(code >= 500 for code, _reply in exc.recipients.values()):
+            log.warning("mail to %s refused: %s", data["to"], exc.recipients)
+            return
+        _retry(self, data, exc)
+    except Exception as exc:  # noqa: BLE001 - any outage: retry, bounded
+        _retry(self, data, exc)
+
+
+def _retry(task, data, exc):
+    attempt = task.request.retries or 0
+    if attempt >= settings.EMAIL_RETRY_LIMIT:
+        log.error("mail to %s given up after %s attempts: %s", data["to"], attempt, exc)
+        return
+    delay = min(settings.EMAIL_RETRY_SECONDS * 2**attempt, 3600)
+    log.warning("mail to %s not sent (%s); retry in %ss", data["to"], exc, delay)
+    raise task.retry(countdown=delay, exc=exc)

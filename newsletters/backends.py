@@ -5,7 +5,7 @@ with an outcome per recipient that the sending engine can act on.
 with import_string, as wagtail-localize loads its machine translators):
 
 - ``DjangoTransport`` (default) hands the bytes to Django's email backend
-  (``EMAIL_BACKEND``, or ``OPTIONS["email_backend"]``). With Django's SMTP
+  (``EMAIL_DELIVERY_BACKEND``, or ``OPTIONS["email_backend"]``). With Django's SMTP
   backend it speaks MAIL/RCPT/DATA itself on the backend's connection, so it
   knows which step a reply belongs to (a 550 to RCPT is about the recipient;
   a dropped connection after DATA may have delivered). Other Django backends
@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
+
+from home.mail import delivery_backend
 
 SENT = "sent"
 RETRY = "retry"
@@ -142,7 +144,7 @@ class RawEmail(EmailMessage):
 class DjangoTransport(Transport):
     def __init__(self, email_backend=None, **options):
         super().__init__(**options)
-        self.backend_path = email_backend or settings.EMAIL_BACKEND
+        self.backend_path = email_backend or delivery_backend()
         self.backend = None
 
     def open(self):
@@ -222,7 +224,7 @@ class AnymailTransport(Transport):
 
     def __init__(self, email_backend=None, **options):
         super().__init__(**options)
-        self.backend_path = email_backend or settings.EMAIL_BACKEND
+        self.backend_path = email_backend or delivery_backend()
         self.backend = None
 
     def open(self):
@@ -266,11 +268,11 @@ class AnymailTransport(Transport):
 
 def get_transport():
     """The transport NEWSLETTER_BACKEND names; without one, the anymail
-    transport when EMAIL_BACKEND is an anymail service, else Django's."""
+    transport when the delivery backend is an anymail service, else Django's."""
     conf = getattr(settings, "NEWSLETTER_BACKEND", None) or {}
     default = (
         "newsletters.backends.AnymailTransport"
-        if settings.EMAIL_BACKEND.startswith("anymail.")
+        if delivery_backend().startswith("anymail.")
         else "newsletters.backends.DjangoTransport"
     )
     cls = import_string(conf.get("CLASS") or default)

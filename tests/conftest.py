@@ -63,7 +63,7 @@ def celery_worker_process(settings):
             "worker",
             "--loglevel=INFO",
             "--concurrency=1",
-            "--queues=default,sending",
+            "--queues=default,sending,mail",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",

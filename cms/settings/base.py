@@ -240,7 +240,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Email: EMAIL_URL (see cms/settings/env.py), else one .eml file per message
 # under var/mail/.
 EMAIL_URL = env_str("EMAIL_URL") or "file://"
-globals().update(email_config(EMAIL_URL, VAR_DIR / "mail"))
+_email = email_config(EMAIL_URL, VAR_DIR / "mail")
+globals().update(_email)
+# No mail leaves inside a request: Django's mail (confirmations,
+# acknowledgements, Wagtail's notifications) is queued after commit on the
+# "mail" queue and sent by a worker through EMAIL_DELIVERY_BACKEND, retried
+# with backoff from EMAIL_RETRY_SECONDS, EMAIL_RETRY_LIMIT times (home.mail).
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_BACKEND = "home.mail.QueuedEmailBackend"
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 30)
+EMAIL_RETRY_LIMIT = env_int("EMAIL_RETRY_LIMIT", 10)
 ANYMAIL = anymail_settings()
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Civil Society Programme <newsletter@localhost>"
@@ -286,7 +295,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # after they finish and given back to the broker if their worker dies
 # (cms.celery.SendingQueueAnnotation): a killed worker loses no chunk.
 CELERY_SENDING_QUEUE = "sending"
+CELERY_MAIL_QUEUE = "mail"
 CELERY_TASK_ROUTES = {
+    "home.tasks.send_email": {"queue": CELERY_MAIL_QUEUE},
     "newsletters.tasks.send_*": {"queue": CELERY_SENDING_QUEUE},
     "newsletters.tasks.deliver_*": {"queue": CELERY_SENDING_QUEUE},
 }
@@ -461,8 +472,8 @@ NEWSLETTERS_RECONCILE_SECONDS = env_int("NEWSLETTERS_RECONCILE_SECONDS", 60)
 # addresses one user may mail in an hour.
 NEWSLETTERS_TEST_SENDS_PER_HOUR = env_int("NEWSLETTERS_TEST_SENDS_PER_HOUR", 20)
 # Transport of campaigns and test sends (newsletters.backends): empty CLASS
-# picks DjangoTransport over EMAIL_BACKEND, or AnymailTransport when
-# EMAIL_BACKEND is an anymail service.
+# picks DjangoTransport over EMAIL_DELIVERY_BACKEND (not the mail queue), or
+# AnymailTransport when that is an anymail service.
 NEWSLETTER_BACKEND = {
     "CLASS": env_str("NEWSLETTER_BACKEND_CLASS", ""),
     "OPTIONS": {},

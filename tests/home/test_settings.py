@@ -86,7 +86,8 @@ def test_production_reads_services_from_the_environment():
     script = (
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL,"
-        " s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_PORT,"
+        " s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_DELIVERY_BACKEND,"
+        " s.EMAIL_PORT,"
         " s.EMAIL_USE_TLS, s.DEBUG, s.CORS_ALLOWED_ORIGINS)"
     )
     result = run_manage(
@@ -102,6 +103,7 @@ def test_production_reads_services_from_the_environment():
         "django.db.backends.postgresql",
         "redis://redis.internal:6379/0",
         "home.api_cache.RedisCache",
+        "home.mail.QueuedEmailBackend",
         "django.core.mail.backends.smtp.EmailBackend",
         "587",
         "True",
@@ -124,7 +126,7 @@ def test_embedded_default_needs_no_server(tmp_path):
     script = (
         "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL,"
-        " s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND)"
+        " s.CACHES['default']['BACKEND'], s.EMAIL_DELIVERY_BACKEND)"
     )
     result = run_manage(
         "cms.settings.dev",
