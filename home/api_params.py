@@ -1,4 +1,11 @@
-"""Parameters every API router shares: ids within the databases' 64 bits."""
+"""Parameters every API router shares: ids within the databases' 64 bits,
+dates in ISO form."""
+
+import datetime
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 # The largest id any database stores (a signed 64-bit integer); a larger
 # number is no id at all, never a reason to overflow a query.
@@ -19,3 +26,16 @@ class IdConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+def _iso_date(value):
+    """Only the ISO form (2026-11-30): pydantic would also read a number as
+    a Unix time (``date_to=0`` is 1970-01-01), which the schema does not
+    promise."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("Enter a date as YYYY-MM-DD.")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]

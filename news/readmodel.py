@@ -199,7 +199,9 @@ def _pages_using(model, pk):
     elif model is Organisation:
         pages = pages.filter(organisation_id=pk)
     elif model is Topic:
-        pages = pages.filter(topics=pk)
+        # Items name their topics in their own language: any translation counts.
+        keys = Topic.objects.filter(pk=pk).values("translation_key")
+        pages = pages.filter(topics__translation_key__in=keys)
     else:
         pages = pages.filter(Q(hero_image_id=pk) | Q(organisation__logo_id=pk))
     return set(pages.values_list("pk", flat=True))

@@ -16,6 +16,7 @@ from ninja.decorators import decorate_view
 
 from home.api_cache import cached_api
 from home.api_errors import BadParameter
+from home.api_params import IsoDate
 from news.api import content, serialise
 from news.visibility import published
 
@@ -55,8 +56,8 @@ class NewsletterFilters(content.Paging):
         False, description="Fill gaps from the locale's fallback chain"
     )
     country: str = Field("", description="ISO code, e.g. XK; EU for regional issues")
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 def _queryset():

@@ -1,11 +1,10 @@
 """Search API: full search with filters and facets, and autocomplete."""
 
-import datetime
-
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from home.api_errors import Problem
+from home.api_params import IsoDate
 
 from .query import TYPES, autocomplete, search
 
@@ -57,8 +56,8 @@ class SearchParams(Schema):
         "", description=f"Comma-separated types to include: {', '.join(TYPES)}"
     )
     country: str = Field("", description="ISO code, e.g. XK")
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000)
 

@@ -20,8 +20,8 @@ from pydantic import Tag
 from wagtail.models import Locale
 
 from home.api_cache import cached_api
-from home.api_errors import BadParameter
-from home.api_params import MAX_ID
+from home.api_errors import BadParameter, Problem
+from home.api_params import MAX_ID, IsoDate
 from home.locales import fallback_chain
 
 from ..models import Country, EventPage, NewsPage, Organisation, Topic
@@ -76,8 +76,11 @@ class OrganisationOut(Schema):
 
 class TopicOut(Schema):
     slug: str
-    name: str
-    locale: str
+    name: str = Field(
+        description="In the requested language, else the next of its fallbacks "
+        "that has a translation"
+    )
+    locale: str = Field(description="The language of the name")
 
 
 class TranslationOut(Schema):
@@ -225,8 +228,8 @@ class NewsFilters(Paging):
     organisation: int | None = Field(
         None, ge=1, le=MAX_ID, description="Organisation id"
     )
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class EventFilters(Paging):
@@ -235,8 +238,8 @@ class EventFilters(Paging):
     country: str = ""
     event_type: str = Field("", description="e.g. training, p2p, conference")
     when: Literal["upcoming", "past", "all"] = "upcoming"
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class DetailParams(Schema):
@@ -289,22 +292,33 @@ def _page(queryset, paging):
     return total, items
 
 
-def _news_items(items):
+def _news_items(items, language=None):
+    """Items as the API shows them; topics named in ``language`` (else each
+    item's own) along its fallback chain."""
     translations = serialise.translations_by_key(
         {page.translation_key for page in items}, published(NewsPage)
     )
+    topics = serialise.localised_topics(
+        [
+            (
+                language or page.locale.language_code,
+                [
+                    (t.translation_key, t.slug, t.name, t.locale.language_code)
+                    for t in page.topics.all()
+                ],
+            )
+            for page in items
+        ]
+    )
     result = []
-    for page in items:
+    for page, item_topics in zip(items, topics, strict=True):
         data = serialise.base_page_data(page, translations)
         data.update(
             date=page.date,
             lead=page.lead,
             hero_image=serialise.image_data(page.hero_image),
             organisation=serialise.organisation_data(page.organisation),
-            topics=[
-                {"slug": t.slug, "name": t.name, "locale": page.locale.language_code}
-                for t in page.topics.all()
-            ],
+            topics=item_topics,
         )
         result.append(data)
     return result
@@ -317,7 +331,7 @@ def _news_queryset():
 def _with_news_relations(queryset):
     return queryset.select_related("organisation__country").prefetch_related(
         Prefetch("organisation__logo", queryset=serialise.image_queryset()),
-        "topics",
+        Prefetch("topics", queryset=Topic.objects.select_related("locale")),
     )
 
 
@@ -389,7 +403,7 @@ def list_news(request, filters: Query[NewsFilters]):
 
 
 def _news_detail(page, requested):
-    data = _news_items([page])[0]
+    data = _news_items([page], language=requested)[0]
     data.update(
         requested_locale=requested,
         body=serialise.stream_data(page.body),
@@ -543,20 +557,14 @@ def list_countries(request, params: Query[LocaleParam]):
 @directory_router.get("/topics/", response=list[TopicOut])
 @decorate_view(cached_api)
 def list_topics(request, params: Query[LocaleParam]):
-    locale = _locale(params.locale)
-    default = Topic.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
-    local = {t.translation_key: t for t in Topic.objects.filter(locale=locale)}
-    result = []
-    for topic in default:
-        shown = local.get(topic.translation_key, topic)
-        result.append(
-            {
-                "slug": topic.slug,
-                "name": shown.name,
-                "locale": shown.locale.language_code,
-            }
-        )
-    return result
+    _locale(params.locale)
+    default = Topic.objects.filter(
+        locale__language_code=settings.LANGUAGE_CODE
+    ).select_related("locale")
+    linked = [
+        (t.translation_key, t.slug, t.name, t.locale.language_code) for t in default
+    ]
+    return serialise.localised_topics([(params.locale, linked)])[0]
 
 
 @directory_router.get("/locales/", response=list[LocaleOut])
@@ -584,7 +592,7 @@ class PreviewParams(Schema):
 
 @preview_router.get(
     "/",
-    response=PreviewOut,
+    response={200: PreviewOut, 404: Problem},
     summary="Draft content for the website's preview page",
 )
 @decorate_view(never_cache)

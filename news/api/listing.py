@@ -24,7 +24,7 @@ from home.locales import fallback_chain
 
 from ..models import Country, NewsPage, Organisation, Topic
 from ..visibility import page_path, public_images
-from .serialise import RENDITIONS, absolute
+from .serialise import RENDITIONS, absolute, localised_topics
 
 ROW_FIELDS = (
     "pk", "title", "slug", "url_path", "translation_key", "last_published_at",
@@ -244,9 +244,12 @@ def summaries(ids):
     image_ids = {row["hero_image_id"] for row in ordered} - {None}
     image_ids |= {org["logo_id"] for org in organisations.values()} - {None}
     images = _images(image_ids)
-    topics = _topics(ids)
+    linked = _topics(ids)
+    topics = localised_topics(
+        [(row["locale__language_code"], linked.get(row["pk"], [])) for row in ordered]
+    )
     result = []
-    for row in ordered:
+    for row, item_topics in zip(ordered, topics, strict=True):
         code = row["locale__language_code"]
         organisation = organisations.get(row["organisation_id"])
         item = {
@@ -266,7 +269,7 @@ def summaries(ids):
                 **{k: v for k, v in organisation.items() if k != "logo_id"},
                 "logo": images.get(organisation["logo_id"]),
             },
-            "topics": [{**t, "locale": code} for t in topics.get(row["pk"], [])],
+            "topics": item_topics,
         }
         result.append((item, row))
     return result
@@ -315,12 +318,14 @@ def _organisations(ids):
 def _topics(page_ids):
     through = NewsPage.topics.through
     result = defaultdict(list)
-    for row in through.objects.filter(newspage_id__in=page_ids).values(
-        "newspage_id", "topic__slug", "topic__name"
+    for row in through.objects.filter(newspage_id__in=page_ids).values_list(
+        "newspage_id",
+        "topic__translation_key",
+        "topic__slug",
+        "topic__name",
+        "topic__locale__language_code",
     ):
-        result[row["newspage_id"]].append(
-            {"slug": row["topic__slug"], "name": row["topic__name"]}
-        )
+        result[row[0]].append(row[1:])
     return result
 
 
