@@ -1,5 +1,7 @@
 """Wagtail admin views for lists and subscribers, every one scoped by country
-through newsletters.scoping (registered in wagtail_hooks)."""
+and role through newsletters.scoping (registered in wagtail_hooks): list
+counts for the country's editors and moderators, everything that shows or
+changes subscribers for its moderators."""
 
 import csv
 import functools
@@ -29,6 +31,7 @@ from .scoping import (
     import_or_404,
     list_or_404,
     lists_for_user,
+    may,
     subscriber_or_404,
     subscribers_for_user,
 )
@@ -49,11 +52,11 @@ def _page(request, template, title, context=None, status=200, icon="mail"):
 
 
 def scoped(view):
-    """Out-of-scope or unknown lists and subscribers answer 403, alike for both.
-
-    Not a 404: Django's LocaleMiddleware redirects a 404 outside the language
-    prefixes to the /en/ page tree, and Wagtail turns PermissionDenied into a
-    redirect to the dashboard; an explicit 403 is what the officer should see.
+    """Out-of-scope or unknown lists, subscribers, imports and campaigns answer
+    the same 403 page with the same text (newsletters.scoping raises Http404
+    for both); an action beyond the user's role in their own scope answers
+    403 saying so. Wagtail would turn PermissionDenied into a redirect to the
+    dashboard; an explicit 403 is what the officer should see.
     """
 
     @functools.wraps(view)
@@ -307,8 +310,10 @@ def import_report(request, pk):
 
 
 def subscribers_index(request):
-    subscribers = subscribers_for_user(request.user).order_by("email")
-    mine = lists_for_user(request.user).select_related("country")
+    if not may(request.user, MANAGE):
+        raise PermissionDenied(_("Only the country's moderators may do this."))
+    subscribers = subscribers_for_user(request.user, MANAGE).order_by("email")
+    mine = lists_for_user(request.user, MANAGE).select_related("country")
     query = request.GET.get("q", "").strip()[:254]
     if query:
         subscribers = subscribers.filter(
@@ -349,7 +354,7 @@ def subscribers_index(request):
 
 def subscriber_detail(request, pk):
     subscriber = subscriber_or_404(request.user, pk)
-    mine = lists_for_user(request.user)
+    mine = lists_for_user(request.user, MANAGE)
     subscriptions = subscriber.subscriptions.filter(
         mailing_list__in=mine
     ).select_related("mailing_list")
@@ -370,9 +375,11 @@ def subscriber_detail(request, pk):
 
 
 def subscriber_export(request, pk):
-    subscriber = subscriber_or_404(request.user, pk, MANAGE)
+    """The subscriber's data on the user's lists (all of it for superusers)."""
+    subscriber = subscriber_or_404(request.user, pk)
+    lists = None if request.user.is_superuser else lists_for_user(request.user, MANAGE)
     response = HttpResponse(
-        json.dumps(export_data(subscriber), ensure_ascii=False, indent=2),
+        json.dumps(export_data(subscriber, lists), ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = (
@@ -383,21 +390,43 @@ def subscriber_export(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def subscriber_erase(request, pk):
-    subscriber = subscriber_or_404(request.user, pk, MANAGE)
+    """Erase the subscriber; an officer erases what their lists hold, and is
+    told when the person stays subscribed to lists they do not manage
+    (newsletters.subscriptions.erase), without naming those lists."""
+    subscriber = subscriber_or_404(request.user, pk)
+    lists = None if request.user.is_superuser else lists_for_user(request.user, MANAGE)
+    elsewhere = (
+        lists is not None
+        and subscriber.subscriptions.exclude(mailing_list__in=lists).exists()
+    )
     if request.method == "POST":
-        erase(
+        complete = erase(
             subscriber,
             Context.of(
                 request,
                 ConsentEvent.Source.ADMIN,
                 detail=f"user {request.user.pk}",
             ),
+            lists,
         )
-        messages.success(request, _("The subscriber's data is erased."))
+        if complete:
+            messages.success(request, _("The subscriber's data is erased."))
+        else:
+            messages.warning(request, PARTIAL_ERASURE)
         return redirect("newsletters_admin:subscribers")
     return _page(
-        request, "subscriber_erase", _("Erase %(email)s") % {"email": subscriber}
+        request,
+        "subscriber_erase",
+        _("Erase %(email)s") % {"email": subscriber},
+        {"partial": PARTIAL_ERASURE if elsewhere else ""},
     )
+
+
+PARTIAL_ERASURE = gettext_lazy(
+    "The subscriber is removed from your lists and their data there is erased. "
+    "They are also subscribed to lists you do not manage, so their address is "
+    "kept for those; an administrator can erase it everywhere."
+)
 
 
 class SuppressForm(forms.Form):

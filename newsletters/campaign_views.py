@@ -2,13 +2,17 @@
 report and its CSV. Scoped twice: the newsletter must be a page the officer
 may publish, and every list of a campaign one of their countries' lists; a
 campaign touching another country's list is "not available" (403), like an
-unknown one (newsletters.admin_views.scoped)."""
+unknown one (newsletters.admin_views.scoped). Who may do what is the one rule
+of newsletters.scoping: the country's editors follow progress and figures;
+sending, pausing, resuming, cancelling and every view with recipients'
+addresses are its moderators'."""
 
 import csv
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -19,36 +23,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from news.admin_scope import may_see
+
 from . import preparation
 from .admin_views import _page
 from .models import Campaign, Delivery, MailingList, NewsletterPage
-from .scoping import lists_for_user
+from .scoping import (
+    MANAGE,
+    campaign_or_404,
+    campaigns_for_user,
+    lists_for_user,
+    may,
+    may_act_on,
+)
 
 D = Delivery.Status
 
 
-def campaigns_for_user(user):
-    """Campaigns all of whose lists the user may see."""
-    if user.is_superuser:
-        return Campaign.objects.all()
-    mine = lists_for_user(user)
-    others = MailingList.objects.exclude(pk__in=mine.values("pk"))
-    return Campaign.objects.filter(lists__in=mine).exclude(lists__in=others).distinct()
-
-
-def campaign_or_404(user, pk):
-    campaign = (
-        campaigns_for_user(user).select_related("newsletter").filter(pk=pk).first()
-    )
-    if campaign is None:
-        raise Http404(_("No such campaign."))
-    return campaign
-
-
 def newsletter_or_404(user, page_id):
+    """A newsletter the user may send: one they may publish, as a moderator.
+    Unknown ones and those the user may not see (news.admin_scope) alike
+    are "no such newsletter"."""
     page = NewsletterPage.objects.filter(pk=page_id).first()
-    if page is None or not page.permissions_for_user(user).can_publish():
+    if page is None or not may_see(user, page.pk):
         raise Http404(_("No such newsletter."))
+    if not page.permissions_for_user(user).can_publish() or not may(user, MANAGE):
+        raise PermissionDenied(_("Only the country's moderators may do this."))
     if not page.live:
         raise Http404(_("Publish the newsletter before sending it."))
     return page
@@ -69,7 +69,7 @@ class SendForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        lists = lists_for_user(user).select_related("country")
+        lists = lists_for_user(user, MANAGE).select_related("country")
         counts = dict(
             lists.annotate(
                 n=Count("subscriptions", filter=Q(subscriptions__status="confirmed"))
@@ -161,6 +161,7 @@ def campaign_detail(request, pk):
         str(campaign.newsletter.title),
         {
             "campaign": campaign,
+            "can_act": may_act_on(request.user, campaign),
             "progress": progress_of(campaign),
             "lists": campaign.lists.all(),
             "progress_url": reverse("newsletters_campaigns:progress", args=[pk]),
@@ -181,7 +182,7 @@ ACTIONS = {
 
 @require_POST
 def campaign_action(request, pk, action):
-    campaign = campaign_or_404(request.user, pk)
+    campaign = campaign_or_404(request.user, pk, MANAGE)
     if action not in ACTIONS:
         raise Http404(_("No such action."))
     if ACTIONS[action](campaign.pk):
@@ -207,24 +208,33 @@ def report_rows(campaign):
 
 
 def campaign_report(request, pk):
+    """Figures per language; the undelivered addresses for moderators only."""
     campaign = campaign_or_404(request.user, pk)
+    can_act = may_act_on(request.user, campaign)
     failures = (
         campaign.deliveries.filter(status__in=[D.FAILED, D.SKIPPED])
         .select_related("subscriber", "edition")
         .defer("edition__data")  # the frozen HTML is not shown here
         .order_by("pk")[:500]
+        if can_act
+        else []
     )
     return _page(
         request,
         "campaign_report",
         _("Report: %(title)s") % {"title": campaign.newsletter.title},
-        {"campaign": campaign, "rows": report_rows(campaign), "failures": failures},
+        {
+            "campaign": campaign,
+            "rows": report_rows(campaign),
+            "failures": failures,
+            "can_act": can_act,
+        },
     )
 
 
 def campaign_report_csv(request, pk):
     """Every delivery: address, language, status, attempts, time, reason."""
-    campaign = campaign_or_404(request.user, pk)
+    campaign = campaign_or_404(request.user, pk, MANAGE)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="campaign-{campaign.pk}-report.csv"'

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from home.ratelimit import hit
+from news.admin_scope import may_see
 
 from .models import NewsletterPage
 from .rendering import NewsletterRenderError, render_edition
@@ -51,10 +52,15 @@ class SendTestForm(forms.Form):
 
 
 def editable_newsletter(request, page_id):
-    """The newsletter if this user may edit it; unknown and out-of-scope
-    pages are refused alike (PermissionDenied)."""
+    """The newsletter if this user may edit it. Unknown pages and pages the
+    user may not see (news.admin_scope) are refused alike, in status and
+    text; a newsletter they see but may not edit says so."""
     page = Page.objects.filter(pk=page_id).first()
-    if page is None or page.specific_class is not NewsletterPage:
+    if (
+        page is None
+        or page.specific_class is not NewsletterPage
+        or not may_see(request.user, page.pk)
+    ):
         raise PermissionDenied(_("No such newsletter."))
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied(_("This newsletter is not yours to send."))

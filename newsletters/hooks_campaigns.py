@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views, campaign_views
 from .models import NewsletterPage
-from .scoping import lists_for_user
+from .scoping import MANAGE, VIEW, may
 
 app_name = "newsletters_campaigns"
 urlpatterns = [
@@ -33,7 +33,7 @@ def register_urls():
 
 class CampaignsMenuItem(MenuItem):
     def is_shown(self, request):
-        return lists_for_user(request.user).exists()
+        return may(request.user, VIEW)
 
 
 @hooks.register("register_admin_menu_item")
@@ -56,6 +56,7 @@ class SendMenuItem(ActionMenuItem):
             and isinstance(page, NewsletterPage)
             and page.live
             and self.get_user_page_permissions_tester(context).can_publish()
+            and may(context["request"].user, MANAGE)
         )
 
     def get_url(self, context):

@@ -1,25 +1,38 @@
-"""Which lists and subscribers a staff user may see and manage.
+"""Which lists, subscribers and campaigns a staff user may see and act on.
 
-Country teams (news.teams.countries_for_user) scope everything: editors and
-moderators of a country see its lists and their subscribers; moderators also
-import, export and erase. Anything outside a user's countries is a 404, so that
-its existence is not revealed either.
+Country teams (news.teams.countries_for_user) scope everything, and one rule
+says what each role may do with what is in scope:
+
+- VIEW (editors and moderators of the list's country): a list's counts, a
+  campaign's progress and its report's figures;
+- MANAGE (moderators of the country, and superusers): everything that acts on
+  subscribers or campaigns or shows subscribers' addresses: send, pause,
+  resume and cancel a campaign, its per-recipient report (page and CSV), list
+  export, imports, the subscriber list and pages, export and erasure.
+
+A campaign counts as a country's when every one of its lists is; a campaign
+with a list of another country is out of scope as a whole. Anything out of
+scope answers exactly like an unknown id (``Http404`` with the same text,
+shown by newsletters.admin_views.scoped), so its existence is not revealed;
+what is in scope but beyond the user's role is a ``PermissionDenied`` that
+says so. Translators and other staff without a country team see nothing.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from news.models import CountryTeam
 from news.teams import countries_for_user
 
-from .models import ImportJob, MailingList, Subscriber
+from .models import Campaign, ImportJob, MailingList, Subscriber
 
 VIEW = "view"
 MANAGE = "manage"
 
 
 def lists_for_user(user, action=VIEW):
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return MailingList.objects.none()
     if user.is_superuser:
         return MailingList.objects.all()
@@ -27,11 +40,25 @@ def lists_for_user(user, action=VIEW):
     return MailingList.objects.filter(country__in=countries_for_user(user, role=role))
 
 
+def may(user, action):
+    """Whether ``user`` may do ``action`` on any list at all (menus, buttons)."""
+    return lists_for_user(user, action).exists()
+
+
+def _in_scope(queryset_for, user, pk, action, not_found):
+    """The object ``pk`` of ``queryset_for(user, action)``; unknown and out of
+    scope alike raise Http404(not_found), in scope beyond the role raises
+    PermissionDenied."""
+    found = queryset_for(user, action).filter(pk=pk).first()
+    if found is not None:
+        return found
+    if action != VIEW and queryset_for(user, VIEW).filter(pk=pk).exists():
+        raise PermissionDenied(_("Only the country's moderators may do this."))
+    raise Http404(not_found)
+
+
 def list_or_404(user, pk, action=VIEW):
-    mailing_list = lists_for_user(user, action).filter(pk=pk).first()
-    if mailing_list is None:
-        raise Http404("No such list.")
-    return mailing_list
+    return _in_scope(lists_for_user, user, pk, action, _("No such list."))
 
 
 def subscribers_for_user(user, action=VIEW):
@@ -42,26 +69,42 @@ def subscribers_for_user(user, action=VIEW):
     )
 
 
-def subscriber_or_404(user, pk, action=VIEW):
-    """A subscriber on one of the user's lists; to MANAGE (export, erase), the
-    user must manage every list the subscriber is on."""
-    subscriber = subscribers_for_user(user).filter(pk=pk).first()
-    if subscriber is None:
-        raise Http404("No such subscriber.")
-    if action == MANAGE and not user.is_superuser:
-        theirs = set(subscriber.subscriptions.values_list("mailing_list_id", flat=True))
-        mine = set(lists_for_user(user, MANAGE).values_list("pk", flat=True))
-        if not theirs <= mine:
-            raise PermissionDenied(
-                "This subscriber is also on lists you do not manage."
-            )
-    return subscriber
+def subscriber_or_404(user, pk, action=MANAGE):
+    """A subscriber on one of the user's lists. Every subscriber view shows
+    an address, so the default is MANAGE; what it shows of the subscriber is
+    limited to the user's lists (see newsletters.subscriptions.export_data)."""
+    return _in_scope(subscribers_for_user, user, pk, action, _("No such subscriber."))
+
+
+def campaigns_for_user(user, action=VIEW):
+    """Campaigns all of whose lists the user may ``action``."""
+    if not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    if user.is_superuser:
+        return Campaign.objects.all()
+    mine = lists_for_user(user, action)
+    others = MailingList.objects.exclude(pk__in=mine.values("pk"))
+    return Campaign.objects.filter(lists__in=mine).exclude(lists__in=others).distinct()
+
+
+def campaign_or_404(user, pk, action=VIEW):
+    return _in_scope(
+        lambda u, a: campaigns_for_user(u, a).select_related("newsletter"),
+        user,
+        pk,
+        action,
+        _("No such campaign."),
+    )
+
+
+def may_act_on(user, campaign):
+    """Send, pause, resume, cancel, and see who received it."""
+    return campaigns_for_user(user, MANAGE).filter(pk=campaign.pk).exists()
+
+
+def imports_for_user(user, action=MANAGE):
+    return ImportJob.objects.filter(mailing_list__in=lists_for_user(user, action))
 
 
 def import_or_404(user, pk):
-    job = ImportJob.objects.filter(
-        pk=pk, mailing_list__in=lists_for_user(user, MANAGE)
-    ).first()
-    if job is None:
-        raise Http404("No such import.")
-    return job
+    return _in_scope(imports_for_user, user, pk, MANAGE, _("No such import."))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
@@ -331,9 +332,18 @@ def suppress(email, reason, note=""):
 # Data subject requests -------------------------------------------------------
 
 
-def export_data(subscriber):
-    """Everything stored about ``subscriber``, for a data access request."""
+def export_data(subscriber, lists=None):
+    """Everything stored about ``subscriber``, for a data access request.
+
+    With ``lists`` (a country officer's export, see newsletters.scoping): only
+    the subscriptions and consent events of those lists, and the events that
+    concern no list, so an export never reveals another country's lists."""
     digest = hash_normalised(subscriber.email)
+    subscriptions = subscriber.subscriptions.select_related("mailing_list__country")
+    events = ConsentEvent.objects.filter(email_hash=digest)
+    if lists is not None:
+        subscriptions = subscriptions.filter(mailing_list__in=lists)
+        events = events.filter(Q(mailing_list__in=lists) | Q(mailing_list__isnull=True))
     return {
         "email": subscriber.email,
         "name": subscriber.name,
@@ -350,7 +360,7 @@ def export_data(subscriber):
                 "unsubscribed_at": sub.unsubscribed_at
                 and sub.unsubscribed_at.isoformat(),
             }
-            for sub in subscriber.subscriptions.select_related("mailing_list__country")
+            for sub in subscriptions
         ],
         "consent_events": [
             {
@@ -364,18 +374,35 @@ def export_data(subscriber):
                 "user_agent": event.user_agent,
                 "consent_text_version": event.consent_text_version,
             }
-            for event in ConsentEvent.objects.filter(email_hash=digest)
-            .select_related("mailing_list")
-            .order_by("created_at", "pk")
+            for event in events.select_related("mailing_list").order_by(
+                "created_at", "pk"
+            )
         ],
     }
 
 
-def erase(subscriber, ctx):
+def erase(subscriber, ctx, lists=None):
     """Delete the subscriber's personal data; keep the address's hash
     suppressed so it is never mailed again, and the consent log (keyed by
-    that hash, with no address) as proof of what was consented and when."""
+    that hash, with no address) as proof of what was consented and when.
+
+    With ``lists`` (a country officer's erasure, see newsletters.scoping),
+    only those lists' part goes when the person is also on other lists: those
+    belong to another country's team, and erasing the address would silently
+    end that team's subscription too. Then the subscriptions on ``lists`` are
+    deleted, each with an erasure event, and the address stays (unsuppressed)
+    for the other lists; the return value, False, tells the caller to say so.
+    Returns True when the subscriber is erased completely."""
     with transaction.atomic():
+        if lists is not None:
+            theirs = subscriber.subscriptions.exclude(mailing_list__in=lists)
+            if theirs.exists():
+                mine = subscriber.subscriptions.filter(mailing_list__in=lists)
+                for sub in mine.select_related("mailing_list"):
+                    record(ConsentEvent.Kind.ERASURE, subscriber, ctx, sub.mailing_list)
+                mine.delete()
+                return False
         record(ConsentEvent.Kind.ERASURE, subscriber, ctx)
         suppress(subscriber.email, Suppression.Reason.ERASED)
         subscriber.delete()
+        return True

@@ -9,7 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .models import MailingList
-from .scoping import lists_for_user
+from .scoping import MANAGE, VIEW, may
 
 app_name = "newsletters_admin"
 urlpatterns = [
@@ -80,8 +80,14 @@ register_snippet(MailingListViewSet)
 
 
 class ScopedMenuItem(MenuItem):
+    """Shown to those who may ``action`` on a list (newsletters.scoping)."""
+
+    def __init__(self, *args, action=VIEW, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
     def is_shown(self, request):
-        return lists_for_user(request.user).exists()
+        return may(request.user, self.action)
 
 
 class SuperuserMenuItem(MenuItem):
@@ -100,6 +106,7 @@ def audience_menu():
             reverse("newsletters_admin:subscribers"),
             icon_name="user",
             order=2,
+            action=MANAGE,
         ),
         SuperuserMenuItem(
             _("List settings"),

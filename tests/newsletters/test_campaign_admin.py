@@ -107,7 +107,7 @@ def sent_campaign(team_lists, kosovo_issue):
 
 
 def test_progress_report_and_csv(client, team_user, sent_campaign):
-    client.force_login(team_user("XK", "editor"))
+    client.force_login(team_user("XK", "moderator"))
     pk = sent_campaign.pk
     progress = client.get(reverse("newsletters_campaigns:progress", args=[pk])).json()
     assert progress["sent"] == 1 and progress["failed"] == 1
