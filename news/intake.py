@@ -217,13 +217,36 @@ def _lead_from_text(text):
     return plain_text(first, 300)
 
 
+# Top-level names that never receive mail (RFC 2606, RFC 6761, RFC 7686).
+_NO_MAIL_TLDS = {"invalid", "test", "localhost", "local", "example", "onion"}
+
+
+def plausible_address(address):
+    """Worth an acknowledgement: a mailbox at a domain name that can receive
+    mail (no IP literal, no reserved or single-label name)."""
+    local, _, domain = (address or "").rpartition("@")
+    domain = domain.strip().lower().rstrip(".")
+    labels = domain.split(".")
+    if not local or "[" in domain or len(labels) < 2 or not all(labels):
+        return False
+    return labels[-1] not in _NO_MAIL_TLDS and not labels[-1].isdigit()
+
+
 def acknowledge(submission_id):
-    """Tell the submitter, in their language, that a person will review it."""
+    """Tell the submitter, in their language, that a person will review it.
+
+    The form takes any address, so the message must be worthless to someone
+    who types a stranger's: it carries nothing the submitter chose but their
+    name (no title, no text), goes only to a plausible address, and the
+    per-address limit caps how often (NEWS_SUBMISSION_RATE_PER_EMAIL).
+    """
     submission = Submission.objects.select_related("page", "country").get(
         pk=submission_id
     )
+    if not plausible_address(submission.submitter_email):
+        return
     with translation.override(submission.language):
-        context = {"submission": submission, "title": submission.page.title}
+        context = {"submission": submission}
         subject = render_to_string(
             "news/email/submission_received_subject.txt", context
         ).strip()
