@@ -29,8 +29,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .addresses import InvalidAddress, normalise_email
-from .models import ConsentEvent, Subscriber, Subscription, Suppression, WebhookEvent
-from .subscriptions import ACTIVE, Context, suppress, unsubscribe
+from .models import ConsentEvent, Subscriber, Suppression, WebhookEvent
+from .subscriptions import Context, suppress, unsubscribe
 from .tokens import subscriber_id_from_return_path
 
 log = logging.getLogger(__name__)
@@ -139,11 +139,10 @@ def apply(address, kind, detail):
     ctx = Context(source=ConsentEvent.Source.EMAIL_SERVICE, source_detail=detail)
     if kind == HARD:
         suppress(address, Suppression.Reason.HARD_BOUNCE, detail)
-        _mark_bounced(subscriber)
     elif kind == COMPLAINT:
-        suppress(address, Suppression.Reason.COMPLAINT, detail)
-        if subscriber:
+        if subscriber:  # first, so that each list's withdrawal is recorded
             unsubscribe(subscriber, None, ctx, kind=ConsentEvent.Kind.COMPLAINT)
+        suppress(address, Suppression.Reason.COMPLAINT, detail)
     elif kind == UNSUBSCRIBE:
         if subscriber:
             unsubscribe(subscriber, None, ctx)
@@ -151,7 +150,6 @@ def apply(address, kind, detail):
         count = _count_soft_bounce(subscriber)
         if count >= settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
             suppress(address, Suppression.Reason.SOFT_BOUNCES, detail)
-            _mark_bounced(subscriber)
 
 
 def _count_soft_bounce(subscriber):
@@ -168,13 +166,6 @@ def _count_soft_bounce(subscriber):
         )
     subscriber.refresh_from_db(fields=["soft_bounces", "soft_bounce_window_start"])
     return subscriber.soft_bounces
-
-
-def _mark_bounced(subscriber):
-    if subscriber is not None:
-        subscriber.subscriptions.filter(status__in=ACTIVE).update(
-            status=Subscription.Status.BOUNCED
-        )
 
 
 def handle_inbound(sender, event, esp_name, **kwargs):

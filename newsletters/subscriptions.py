@@ -321,12 +321,29 @@ def update_preferences(subscriber, lists, language, ctx):
 # Suppression -----------------------------------------------------------------
 
 
+# What a suppression makes of the address's active subscriptions.
+_ENDED_AS = {
+    Suppression.Reason.HARD_BOUNCE: Status.BOUNCED,
+    Suppression.Reason.SOFT_BOUNCES: Status.BOUNCED,
+    Suppression.Reason.COMPLAINT: Status.COMPLAINED,
+}
+
+
 def suppress(email, reason, note=""):
-    """Never mail ``email`` (normalised) again; its subscriptions end."""
+    """Never mail ``email`` (normalised) again: the address's hash is kept in
+    the suppression list (so a later import or sign-up cannot bring it back
+    unnoticed), and every active subscription of it ends, as bounced,
+    complained or unsubscribed after ``reason``."""
     digest = hash_normalised(email)
-    Suppression.objects.get_or_create(
-        email_hash=digest, defaults={"reason": reason, "note": note[:255]}
-    )
+    with transaction.atomic():
+        Suppression.objects.get_or_create(
+            email_hash=digest, defaults={"reason": reason, "note": note[:255]}
+        )
+        Subscription.objects.filter(subscriber__email=email, status__in=ACTIVE).update(
+            status=_ENDED_AS.get(reason, Status.UNSUBSCRIBED),
+            unsubscribed_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
 
 
 # Data subject requests -------------------------------------------------------
