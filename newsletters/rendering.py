@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from mjml import mjml2html
 from wagtail.models import Page
-from wagtail.rich_text import expand_db_html
 
 from home.api_cache import content_version
 from home.locales import fallback_chain
 from home.models import ProgrammeSettings
 from news.models import EventPage, NewsPage
+from news.richtext import public_html
 from news.visibility import page_path, published
 
 from . import placeholders
@@ -495,9 +495,10 @@ def email_image(image, alt, width):
 
 
 def rich_text(source):
-    """Editor rich text as email-safe HTML (links absolute) and as plain text."""
+    """Editor rich text as email-safe HTML (links absolute, and only to what
+    the public may see: news.richtext.public_html) and as plain text."""
     html = nh3.clean(
-        expand_db_html(source),
+        public_html(source),
         tags=RICH_TEXT_TAGS,
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},

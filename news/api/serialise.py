@@ -6,25 +6,19 @@ query each. URLs come from each page's url_path and locale, with no per-item
 site lookup.
 """
 
-import re
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils.html import escape
-from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
-from wagtail.rich_text import features
-from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from home.locales import fallback_chain
 
 from ..models import Topic
-from ..visibility import page_path, private_collection_ids, published
+from ..richtext import public_html
+from ..visibility import page_path, private_collection_ids
 
 RENDITIONS = {
     "thumbnail": "fill-400x225",
@@ -159,75 +153,13 @@ def localised_topics(items):
     return result
 
 
-def api_html(source):
-    """Stored rich text as HTML for the API: links to pages the public may
-    see, and to documents outside private collections, as absolute URLs of
-    the website (BASE_URL); links to any other page (draft, private,
-    expired, another site's, deleted) or document become their plain text."""
-    return _UNLINKED.sub(r"\1", _api_rewriter()(source or ""))
-
-
-_UNLINKED = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-
-
-def _ids(attrs_list):
-    ids = []
-    for attrs in attrs_list:
-        value = attrs.get("id", "")
-        ids.append(int(value) if value.isdigit() and len(value) < 19 else None)
-    return ids
-
-
-def _page_links(attrs_list):
-    ids = _ids(attrs_list)
-    urls = {
-        pk: settings.BASE_URL + page_path(url_path, code)
-        for pk, url_path, code in published(Page)
-        .filter(pk__in={pk for pk in ids if pk})
-        .values_list("pk", "url_path", "locale__language_code")
-    }
-    return [f'<a href="{escape(urls[pk])}">' if pk in urls else "<a>" for pk in ids]
-
-
-def _document_links(attrs_list):
-    ids = _ids(attrs_list)
-    documents = {
-        document.pk: document
-        for document in get_document_model()
-        .objects.filter(pk__in={pk for pk in ids if pk})
-        .exclude(collection_id__in=private_collection_ids())
-    }
-    return [
-        f'<a href="{escape(absolute(documents[pk].url))}">'
-        if pk in documents
-        else "<a>"
-        for pk in ids
-    ]
-
-
-@lru_cache(maxsize=1)
-def _api_rewriter():
-    link_rules = {
-        linktype: handler.expand_db_attributes_many
-        for linktype, handler in features.get_link_types().items()
-    }
-    link_rules.update(page=_page_links, document=_document_links)
-    embed_rules = {
-        embedtype: handler.expand_db_attributes_many
-        for embedtype, handler in features.get_embed_types().items()
-    }
-    return MultiRuleRewriter(
-        [LinkRewriter(bulk_rules=link_rules), EmbedRewriter(bulk_rules=embed_rules)]
-    )
-
-
 def stream_data(value):
     """A StreamField value as typed JSON blocks."""
     blocks = []
     for child in value or []:
         kind, data = child.block_type, child.value
         if kind == "paragraph":
-            blocks.append({"type": kind, "html": api_html(data.source)})
+            blocks.append({"type": kind, "html": public_html(data.source)})
         elif kind == "image":
             blocks.append(
                 {
