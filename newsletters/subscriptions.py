@@ -401,7 +401,8 @@ def export_data(subscriber, lists=None):
 def erase(subscriber, ctx, lists=None):
     """Delete the subscriber's personal data; keep the address's hash
     suppressed so it is never mailed again, and the consent log (keyed by
-    that hash, with no address) as proof of what was consented and when.
+    that hash, with no address, IP address or user agent) as proof of what
+    was consented and when (docs/consent-log.md).
 
     With ``lists`` (a country officer's erasure, see newsletters.scoping),
     only those lists' part goes when the person is also on other lists: those
@@ -420,6 +421,11 @@ def erase(subscriber, ctx, lists=None):
                 mine.delete()
                 return False
         record(ConsentEvent.Kind.ERASURE, subscriber, ctx)
+        # The events stay as proof of what was consented, when and how; what
+        # identifies the person beyond the address's hash goes with them.
+        ConsentEvent.objects.filter(
+            email_hash=hash_normalised(subscriber.email)
+        ).redact_personal()
         suppress(subscriber.email, Suppression.Reason.ERASED)
         subscriber.delete()
         return True

@@ -2,6 +2,73 @@
 
 from django.db import migrations, models
 
+# The consent log stays append-only in the database, with one exception: an
+# erasure may blank an event's IP address and user agent, changing nothing
+# else (ConsentEventQuerySet.redact_personal, docs/consent-log.md).
+KEPT = (
+    "id",
+    "created_at",
+    "kind",
+    "source",
+    "source_detail",
+    "email_hash",
+    "subscriber_id",
+    "mailing_list_id",
+    "language",
+    "consent_text_version",
+)
+OLD_ROW = ", ".join(f"OLD.{name}" for name in KEPT)
+NEW_ROW = ", ".join(f"NEW.{name}" for name in KEPT)
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION newsletters_consentevent_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.ip_address IS NULL AND NEW.user_agent = ''
+       AND ({NEW_ROW}) IS NOT DISTINCT FROM ({OLD_ROW}) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'consent events are append-only';
+END;
+$$ LANGUAGE plpgsql;
+"""
+POSTGRES_OLD_FUNCTION = """
+CREATE OR REPLACE FUNCTION newsletters_consentevent_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'consent events are append-only';
+END;
+$$ LANGUAGE plpgsql;
+"""
+SAME = " AND ".join(f"NEW.{name} IS OLD.{name}" for name in KEPT)
+SQLITE_TRIGGER = f"""
+CREATE TRIGGER newsletters_consentevent_append_only
+    BEFORE UPDATE ON newsletters_consentevent
+    WHEN NOT (NEW.ip_address IS NULL AND NEW.user_agent = '' AND {SAME})
+    BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;
+"""
+SQLITE_OLD_TRIGGER = """
+CREATE TRIGGER newsletters_consentevent_append_only
+    BEFORE UPDATE ON newsletters_consentevent
+    BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END;
+"""
+SQLITE_DROP = "DROP TRIGGER IF EXISTS newsletters_consentevent_append_only;"
+
+
+def allow_redaction(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRES_FUNCTION)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
+        schema_editor.execute(SQLITE_TRIGGER)
+
+
+def refuse_every_update(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRES_OLD_FUNCTION)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
+        schema_editor.execute(SQLITE_OLD_TRIGGER)
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +87,5 @@ class Migration(migrations.Migration):
             name='soft_bounce_window_start',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.RunPython(allow_redaction, refuse_every_update),
     ]

@@ -157,6 +157,12 @@ class ConsentEventQuerySet(models.QuerySet):
     def update_or_create(self, *args, **kwargs):
         raise AppendOnlyError("Consent events cannot be updated.")
 
+    def redact_personal(self):
+        """Drop the IP address and user agent of these events, the one change
+        the log allows (after an erasure; see docs/consent-log.md). The
+        database trigger refuses any other."""
+        return models.QuerySet.update(self, ip_address=None, user_agent="")
+
 
 class ConsentEvent(models.Model):
     """One act of consent or withdrawal, with the facts to prove it."""
