@@ -3,9 +3,15 @@
 With REDIS_URL, one token bucket in Redis, updated by a Lua script with the
 server's clock, so workers on any host draw from the same rate. A worker
 reserves a token and sleeps until it is due (the bucket may go below zero),
-which keeps the order fair without polling. Without Redis, or while Redis is
-down (it may restart mid-campaign), a bucket in the process keeps sending at
-the configured rate rather than stopping.
+which keeps the order fair without polling.
+
+Without Redis the process's own bucket keeps the rate (one machine, one
+sending process). While a configured Redis is down (it may restart
+mid-campaign) each process keeps to a conservative share of the rate,
+``rate / NEWSLETTERS_SEND_PROCESSES`` (the number of processes that consume the
+sending queue across all hosts), so that all of them together stay at or under
+the configured rate; Redis is tried again every few seconds, and the outage is
+logged once, when it starts and when it ends.
 """
 
 import logging
@@ -15,6 +21,8 @@ import time
 from django.conf import settings
 
 log = logging.getLogger(__name__)
+
+RETRY_REDIS_SECONDS = 5
 
 KEY = "newsletters:throttle"
 SCRIPT = """
@@ -53,12 +61,13 @@ class LocalBucket:
 
 
 class Throttle:
-    def __init__(self, rate, redis_url=None):
+    def __init__(self, rate, redis_url=None, processes=1):
         self.rate = rate
         self.burst = max(1, rate // 10)
-        self.local = LocalBucket(rate, self.burst) if rate > 0 else None
         self.redis = None
         self.script = None
+        self.down_until = 0.0
+        self.down = False
         if rate > 0 and redis_url:
             import redis
 
@@ -66,16 +75,33 @@ class Throttle:
                 redis_url, socket_connect_timeout=1, socket_timeout=1
             )
             self.script = self.redis.register_script(SCRIPT)
+            share = rate / max(1, processes)
+            self.local = LocalBucket(share, max(1, self.burst // max(1, processes)))
+        else:
+            self.local = LocalBucket(rate, self.burst) if rate > 0 else None
 
     def reserve(self, n=1):
         """Seconds to wait before sending ``n`` messages."""
         if self.rate <= 0:
             return 0.0
-        if self.script is not None:
+        if self.script is not None and time.monotonic() >= self.down_until:
             try:
-                return float(self.script(keys=[KEY], args=[self.rate, self.burst, n]))
-            except Exception as exc:  # noqa: BLE001 (Redis down: keep the rate)
-                log.warning("throttle: Redis unavailable (%s), limiting locally", exc)
+                delay = float(self.script(keys=[KEY], args=[self.rate, self.burst, n]))
+            except Exception as exc:  # noqa: BLE001 (Redis down: a share of the rate)
+                self.down_until = time.monotonic() + RETRY_REDIS_SECONDS
+                if not self.down:
+                    self.down = True
+                    log.warning(
+                        "throttle: Redis unavailable (%s); this process keeps to "
+                        "%.1f messages/s until it is back",
+                        exc,
+                        self.local.rate,
+                    )
+            else:
+                if self.down:
+                    self.down = False
+                    log.warning("throttle: Redis is back; the shared rate applies")
+                return delay
         return self.local.reserve(n)
 
     def wait(self, n=1):
@@ -92,5 +118,7 @@ def get_throttle():
     global _throttle
     rate = settings.NEWSLETTERS_SEND_RATE
     if _throttle is None or _throttle.rate != rate:
-        _throttle = Throttle(rate, settings.REDIS_URL)
+        _throttle = Throttle(
+            rate, settings.REDIS_URL, settings.NEWSLETTERS_SEND_PROCESSES
+        )
     return _throttle
