@@ -219,6 +219,27 @@ def test_country_workflow_approval_does_not_publish_a_translation(
     assert not live(english)
 
 
+def test_sync_and_publish_is_for_reviewers_and_superusers(
+    client, people, unreviewed, albanian_item, django_capture_on_commit_callbacks
+):
+    """wagtail-localize's "Sync translations" with "publish" skips review:
+    the language's reviewers may, as they may approve."""
+    albanian_item.lead = "Përditësim i ri."
+    albanian_item.save_revision(user=people["moderator"]).publish()
+    source = translation_of(unreviewed).source
+
+    def attempt(user):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("wagtail_localize:update_translations", args=[source.pk]),
+                {"publish_translations": "on"},
+            )
+        return live(unreviewed)
+
+    assert who(people, attempt) == REVIEWER_OR_SUPERUSER
+
+
 # Through Wagtail's v3 write API with a bearer token.
 
 
