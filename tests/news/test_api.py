@@ -187,7 +187,8 @@ def test_body_blocks_are_typed_json(client, programme):
         "quote",
         "call_to_action",
     ]
-    assert 'href="/en/news/xk/target/"' in data["body"][0]["html"]
+    # Absolute on the website's base URL (BASE_URL is http://testserver here).
+    assert 'href="http://testserver/en/news/xk/target/"' in data["body"][0]["html"]
     assert data["body"][1] == {
         "type": "quote",
         "text": "Zajedno smo jači",
