@@ -7,7 +7,8 @@ page named in its URL (title, status, side panel) to anyone, and the choosers
 listed every page. What a user may see is Wagtail's own rule,
 ``explorable_instances``: the pages under their permissions and the ancestors
 that lead there (home pages, indexes). The page choosers also offer live
-pages, so that an issue can link another country's published article.
+pages (without unpublished changes), so that an issue can link another
+country's published article.
 
 ``PageScopeMiddleware`` runs that rule before every admin view that names a
 page in its URL (Wagtail's page views, wagtail-localize's, page bulk
@@ -69,13 +70,12 @@ def visible_pages(user):
 
 
 def choosable_pages(user):
-    """Pages a chooser may offer ``user``: the visible ones and live ones."""
+    """Pages a chooser may offer ``user``: the visible ones, and live pages
+    without unpublished changes (a chooser shows the draft's title)."""
     query = _visible(user)
-    return (
-        Page.objects.all()
-        if query is None
-        else Page.objects.filter(query | Q(live=True))
-    )
+    if query is None:
+        return Page.objects.all()
+    return Page.objects.filter(query | Q(live=True, has_unpublished_changes=False))
 
 
 def may_see(user, page_id, for_chooser=False):

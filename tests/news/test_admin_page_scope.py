@@ -220,3 +220,18 @@ def test_dashboard_counts_only_the_teams_pages(client, world, member):
     assert Page.objects.filter(depth__gt=1).count() > count
     summary = " ".join(client.get("/admin/").content.decode().split())
     assert f"{count} Pages <span" in summary
+
+
+def test_choosers_do_not_show_another_countrys_unpublished_title(
+    client, world, member, admin_user
+):
+    published = world["published"]
+    published.title = "Unpublished new title"
+    published.save_revision(user=admin_user)
+    client.force_login(member("RS", "editor"))
+    for url in (
+        f"/admin/choose-page/{world['section'].pk}/",
+        "/admin/choose-page/search/?q=Published",
+        "/admin/choose-page/search/?q=Unpublished",
+    ):
+        assert "Unpublished new title" not in client.get(url).content.decode(), url
