@@ -79,8 +79,8 @@ def translation_publish_needs_reviewer(request, page):
 
 @hooks.register("before_convert_alias_page")
 def converted_alias_needs_reviewer(request, page):
-    """A live alias converted gets its own live revision in its language."""
-    if request.method == "POST" and page.live:
+    """A converted alias of a translation is out of step with its review."""
+    if request.method == "POST":
         return guards.refuse_unreviewed_publish(request, page)
     return None
 

@@ -17,8 +17,10 @@ the rule is added to the classes themselves, once, at start-up
   a scheduled revision goes live only if whoever scheduled it still may
   publish it, otherwise its schedule is dropped (and logged) so that the
   command carries on with the others;
-- converting a live alias that is a translation into an ordinary page gives
-  the page its own live revision in that language: the same rule;
+- converting an alias of a translation, or of another locale's page, into
+  an ordinary page gives it its own revision (live if the alias is) and,
+  for an alias in the same locale, its own translation key, outside review:
+  the same rule;
 - a copy gets a new translation key, outside review: only those who may
   publish a translation copy it.
 
@@ -63,7 +65,7 @@ def _guard_publish(action):
 
 
 def _guard_convert_alias(action):
-    if action.user is not None and action.page.live:
+    if action.user is not None:
         _refuse(ConvertAliasPagePermissionError, action.user, action.page)
 
 

@@ -392,6 +392,33 @@ def test_a_converted_alias_publishes_only_through_review(
     assert who(people, attempt) == ONLY_SUPERUSER
 
 
+def test_an_alias_of_a_draft_translation_converts_for_reviewers_and_superusers(
+    client, people, admin_user, never_reviewed
+):
+    """The admin's copy view makes an alias of the (not live) translation in
+    its own section; converted, it would be an ordinary page with a new
+    translation key that the country's moderators could publish."""
+    client.force_login(people["moderator"])
+    client.post(
+        reverse("wagtailadmin_pages:copy", args=[never_reviewed.pk]),
+        {
+            "new_title": never_reviewed.title,
+            "new_slug": "alias-of-translation",
+            "new_parent_page": never_reviewed.get_parent().pk,
+            "alias": "on",
+        },
+    )
+    alias = NewsPage.objects.get(slug="alias-of-translation")
+    assert alias.alias_of_id == never_reviewed.pk and not alias.live
+
+    def attempt(user):
+        client.force_login(user)
+        client.post(reverse("wagtailadmin_pages:convert_alias", args=[alias.pk]))
+        return Page.objects.get(pk=alias.pk).alias_of_id is None
+
+    assert who(people, attempt) == REVIEWER_OR_SUPERUSER
+
+
 # Copy and move.
 
 
