@@ -22,7 +22,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models.signals import post_delete, post_migrate, pre_delete
 from django.http import Http404
 from django.utils import timezone
 from django.views.static import serve
@@ -186,6 +186,20 @@ def _pages_showing(image):
     return pages
 
 
+def reconcile():
+    """Run after ``migrate``: the private collection is restricted, and its
+    images that a public page already shows (stored before this rule, or
+    restricted just now) are released. Returns the number released."""
+    collection = private_collection()
+    released = 0
+    for image in get_image_model().objects.filter(collection=collection):
+        if _is_public(_pages_showing(image)).exists():
+            image.collection = published_collection()
+            image.save(update_fields=["collection"])
+            released += 1
+    return released
+
+
 # Signal receivers ------------------------------------------------------------
 
 
@@ -207,7 +221,15 @@ def _deleted(sender, instance, **kwargs):
         withhold(instance, ids)
 
 
+def _migrated(sender, using="default", **kwargs):
+    if using == "default":
+        reconcile()
+
+
 def connect():
+    post_migrate.connect(
+        _migrated, sender=apps.get_app_config("news"), dispatch_uid="news.media:migrate"
+    )
     page_published.connect(_published, dispatch_uid="news.media:published")
     page_unpublished.connect(_unpublished, dispatch_uid="news.media:unpublished")
     # Per page model: a receiver for every sender would stop Django's fast

@@ -6,14 +6,17 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.test import RequestFactory
 from PIL import Image
+from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction
 
 from home.tasks import publish_scheduled
 from news import media
 from news.models import NewsPage, Organisation
+from tests.news.test_api import news
 from tests.news.test_submissions import PAGE, form_data, upload
 
 GPS_TAG = 0x8825
@@ -146,3 +149,34 @@ def test_deleting_the_published_page_withholds_the_image(submitted):
     NewsPage.objects.get(pk=page.pk).delete()
     image.refresh_from_db()
     assert image.collection.name == media.PRIVATE_COLLECTION
+
+
+def test_migrate_restricts_and_releases_images_stored_before_the_rule(programme):
+    """An installation whose submission images sat in an open collection:
+    after migrate, those of public pages stay public, the rest are private."""
+    collection = media.private_collection()
+    CollectionViewRestriction.objects.filter(collection=collection).delete()
+
+    def stored(title):
+        return get_image_model().objects.create(
+            title=title,
+            file=ContentFile(jpeg_with_exif(), name=f"{title}.jpg"),
+            collection=collection,
+        )
+
+    shown_image, hidden_image = stored("shown"), stored("hidden")
+    news(programme, "XK", "en", "shown", "Shown", hero_image=shown_image)
+    news(
+        programme, "XK", "en", "draft", "Draft", publish=False, hero_image=hidden_image
+    )
+    shown_image.refresh_from_db()
+    assert shown_image.collection.name == media.PUBLISHED_COLLECTION  # on publish
+    shown_image.collection = collection  # as an old installation left it
+    shown_image.save()
+
+    assert media.reconcile() == 1
+    shown_image.refresh_from_db()
+    hidden_image.refresh_from_db()
+    assert shown_image.collection.name == media.PUBLISHED_COLLECTION
+    assert hidden_image.collection.name == media.PRIVATE_COLLECTION
+    assert CollectionViewRestriction.objects.filter(collection=collection).exists()
