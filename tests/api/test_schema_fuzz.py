@@ -12,10 +12,11 @@ test) rather than held in the test's transaction.
 
 import pytest
 import schemathesis
+from django.db import connections
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 
-from cms.wsgi import application
+from cms.wsgi import application as django_application
 
 # Enough for each phase to reach every operation and parameter; the whole run
 # stays well under two minutes.
@@ -40,6 +41,16 @@ CONFIG = {
         },
     },
 }
+
+
+def application(environ, start_response):
+    """The site, closing each worker thread's database connections after its
+    request (the threads end with the run; PostgreSQL would keep their
+    sessions open until the test database is dropped)."""
+    try:
+        return django_application(environ, start_response)
+    finally:
+        connections.close_all()
 
 
 def failures_of(event):
