@@ -101,26 +101,24 @@ def is_translation(instance):
             target.locale_id != instance.locale_id or is_translation(target)
         ):
             return True
-    if _original_locale_id(model, key) != instance.locale_id:
-        return True
-    return localize_translation(instance) is not None
-
-
-def _original_locale_id(model, key):
-    source = (
+    source_locale_id = (
         TranslationSource.objects.filter(object_id=key)
         .order_by("created_at", "pk")
         .values_list("locale_id", flat=True)
         .first()
     )
-    if source is not None:
-        return source
-    return (
-        model.objects.filter(translation_key=key)
-        .order_by("pk")
-        .values_list("locale_id", flat=True)
-        .first()
-    )
+    if source_locale_id is None:
+        first_locale_id = (
+            model.objects.filter(translation_key=key)
+            .order_by("pk")
+            .values_list("locale_id", flat=True)
+            .first()
+        )
+        return first_locale_id != instance.locale_id
+    if source_locale_id != instance.locale_id:
+        return True
+    # A source that was later translated into from another of its sources.
+    return localize_translation(instance) is not None
 
 
 def may_publish_translation(user, instance):

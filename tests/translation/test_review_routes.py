@@ -301,6 +301,27 @@ def test_write_api_revert_then_publish_publishes_for_superusers_only(
     assert who(people, attempt) == ONLY_SUPERUSER
 
 
+@pytest.mark.urls("tests.translation.wagtail_api_urls")
+def test_write_api_live_alias_in_another_language_is_for_superusers_only(
+    client, people, albanian_item, language_teams
+):
+    """copy_for_translation with ``alias`` puts the live source up in the
+    Turkish tree at once, unreviewed in Turkish."""
+
+    def attempt(user):
+        client.post(
+            f"{API}/{albanian_item.pk}/actions/copy_for_translation/",
+            {"locale": "tr", "alias": True},
+            content_type="application/json",
+            **bearer(user),
+        )
+        return Page.objects.filter(
+            translation_key=albanian_item.translation_key, locale=locale("tr")
+        ).exists()
+
+    assert who(people, attempt) == ONLY_SUPERUSER
+
+
 # wagtail-localize's convert to alias, Wagtail's convert alias.
 
 
