@@ -400,3 +400,24 @@ def dispatch(campaign):
 
     transaction.on_commit(send)
     return len(ranges)
+
+
+def dispatch_rows(campaign_id, ids):
+    """Chunk tasks covering the deliveries ``ids`` (released by the
+    reconciler), in runs of at most the chunk size, once the transaction
+    commits."""
+    from . import tasks
+
+    ids = sorted(ids)
+    size = settings.NEWSLETTERS_SEND_CHUNK_SIZE
+    ranges = [
+        (part[0], part[-1])
+        for part in (ids[i : i + size] for i in range(0, len(ids), size))
+    ]
+
+    def send():
+        for first, last in ranges:
+            tasks.deliver_chunk.delay(campaign_id, first, last)
+
+    transaction.on_commit(send)
+    return len(ranges)

@@ -146,23 +146,30 @@ def prepared_for(edition_row):
 
 def claim(campaign_id, first_id, last_id, claim_id):
     """Take the chunk's due pending rows (and rows this same task held before a
-    crash) with SKIP LOCKED, so a second task on the same range, a resumed
-    campaign or the reconciler never take the same row. Returns their ids."""
+    crash, once they are stale) with SKIP LOCKED, so a second task on the same
+    range, a resumed campaign or the reconciler never take the same row.
+
+    A row this task id still holds is taken back only when stale: a broker
+    reconnect can hand out again a task that is still running (Celery 5 does
+    not cancel running late-ack tasks), and that run keeps its rows fresh
+    (``_still_mine``), so the second run sends none of them. Returns the ids."""
     now = timezone.now()
+    stale = now - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
     with transaction.atomic():
         rows = Delivery.objects.filter(
             campaign_id=campaign_id, pk__gte=first_id, pk__lte=last_id
         ).filter(
             Q(status=D.PENDING, next_attempt_at__isnull=True)
             | Q(status=D.PENDING, next_attempt_at__lte=now)
-            | Q(status=D.SENDING, claimed_by=claim_id)
+            | Q(status=D.SENDING, claimed_by=claim_id, claimed_at__lt=stale)
         )
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.values_list("pk", flat=True))
         # Conditional: on SQLite (no row locks) a concurrent claimer loses here.
         Delivery.objects.filter(pk__in=ids).filter(
-            Q(status=D.PENDING) | Q(status=D.SENDING, claimed_by=claim_id)
+            Q(status=D.PENDING)
+            | Q(status=D.SENDING, claimed_by=claim_id, claimed_at__lt=stale)
         ).update(status=D.SENDING, claimed_by=claim_id, claimed_at=now)
     return list(
         Delivery.objects.filter(
@@ -171,12 +178,15 @@ def claim(campaign_id, first_id, last_id, claim_id):
     )
 
 
-def _still_mine(ids, claim_id):
-    """Refresh the claim (a live chunk is never stale) and return the rows
-    still held, in order."""
+def _still_mine(ids, remaining, claim_id):
+    """Refresh the claim on every row the chunk still holds (a live chunk is
+    never stale, however long it takes) and return the rows of ``ids`` still
+    held, in order."""
     now = timezone.now()
+    Delivery.objects.filter(
+        pk__in=remaining, status=D.SENDING, claimed_by=claim_id
+    ).update(claimed_at=now)
     held = Delivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_by=claim_id)
-    held.update(claimed_at=now)
     return sorted(held.values_list("pk", flat=True))
 
 
@@ -260,7 +270,7 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
     try:
         with get_transport() as transport:
             for start in range(0, len(ids), step):
-                batch = _still_mine(ids[start : start + step], claim_id)
+                batch = _still_mine(ids[start : start + step], ids[start:], claim_id)
                 state = status.first()
                 if state != Campaign.Status.SENDING:
                     report.stopped = state
@@ -409,11 +419,21 @@ def reconcile():
 
     stale = timezone.now() - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
     done = {"released": 0, "redispatched": [], "prepared": [], "finished": []}
-    done["released"] = Delivery.objects.filter(
+    held = Delivery.objects.filter(
         status=D.SENDING,
         claimed_at__lt=stale,
         campaign__status__in=[Campaign.Status.SENDING, Campaign.Status.PAUSED],
-    ).update(status=D.PENDING, claimed_by="")
+    )
+    released = {}
+    for campaign_id, pk in held.values_list("campaign_id", "pk"):
+        released.setdefault(campaign_id, []).append(pk)
+    for campaign_id, ids in released.items():
+        done["released"] += Delivery.objects.filter(
+            pk__in=ids, status=D.SENDING, claimed_at__lt=stale
+        ).update(status=D.PENDING, claimed_by="")
+        # No task may cover these rows any more, whatever other chunks of the
+        # campaign are doing: hand them out again now.
+        preparation.dispatch_rows(campaign_id, ids)
     for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
         if preparation.finish_if_done(campaign.pk):
             done["finished"].append(campaign.pk)

@@ -481,10 +481,11 @@ NEWSLETTER_BACKEND = {
     "CLASS": env_str("NEWSLETTER_BACKEND_CLASS", ""),
     "OPTIONS": {},
 }
+# No expiry: a reconcile run that waited behind busy chunks must still run
+# (an expired one was discarded, and crashed rows waited minutes).
 CELERY_BEAT_SCHEDULE["newsletters-reconcile"] = {
     "task": "newsletters.tasks.reconcile_sending",
     "schedule": NEWSLETTERS_RECONCILE_SECONDS,
-    "options": {"expires": NEWSLETTERS_RECONCILE_SECONDS},
 }
 CELERY_BEAT_SCHEDULE["newsletters-reconcile-imports"] = {
     "task": "newsletters.tasks.reconcile_imports",

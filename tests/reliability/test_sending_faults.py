@@ -22,7 +22,7 @@ from newsletters.models import (
     Suppression,
 )
 
-from .conftest import until
+from .conftest import SENDING_ENV, until
 
 pytestmark = pytest.mark.services
 D = Delivery.Status
@@ -83,12 +83,31 @@ def test_worker_killed_mid_campaign_loses_nobody(programme, audience, workers, s
     campaign = start(programme, audience.lists["XK"])
     until(lambda: smtp.count() >= 80, 60, "80 messages before the kill")
     workers.kill(first)
+    kill_time = timezone.now()
     at_kill = smtp.count()
     in_flight = Delivery.objects.filter(campaign=campaign, status=D.SENDING).count()
     assert status(campaign) == Campaign.Status.SENDING
     time.sleep(1)
     assert smtp.count() == at_kill, "nothing is sent while no worker runs"
+    killed_at = time.monotonic()
     workers.start(concurrency=2)
+    # Recovery: the dead worker's rows are back in work within the stale
+    # timeout plus one reconciler run (here the reconciler ticks every 0.25 s),
+    # with a few seconds for the new worker to start.
+    stale = float(SENDING_ENV["NEWSLETTERS_SEND_STALE_SECONDS"])
+    held_at_kill = list(
+        Delivery.objects.filter(campaign=campaign, status=D.SENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def recovered():
+        return not Delivery.objects.filter(
+            pk__in=held_at_kill, status=D.SENDING, claimed_at__lt=kill_time
+        ).exists()
+
+    until(recovered, stale + 10, "the dead worker's rows back in work", tick=reconcile)
+    assert time.monotonic() - killed_at <= stale + 10
     watch = Watch(campaign)
     until(watch, 60, "the campaign to be sent", tick=reconcile)
 
