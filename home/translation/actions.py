@@ -24,9 +24,12 @@ the rule is added to the classes themselves, once, at start-up
 - a copy gets a new translation key, outside review: only those who may
   publish a translation copy it.
 
-A page stays a translation through wagtail-localize's convert to alias and
-Wagtail's convert alias (scope.is_translation), so what they leave behind
-is still published only through its language's review.
+A page stays a translation through a move, wagtail-localize's convert to
+alias and Wagtail's convert alias (scope.is_translation), so what they leave
+behind is still published only through its language's review.
+wagtail-localize's convert to alias and its sync-and-publish have no action
+class (they publish with no user): TranslationScopeMiddleware guards their
+views.
 """
 
 import functools
