@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
@@ -82,43 +82,50 @@ def _bump():
     cache.delete(SCHEDULE_KEY)
 
 
-def next_scheduled_change(now=None):
-    """Unix time by which cached answers must end because a page goes live or
-    expires, or None. Worked out once per content version (a publish may set
-    an expiry) and again after that moment passes or a revision is scheduled
+def scheduled_changes(now=None):
+    """(last, next): when a page still live last expired (readers stopped
+    seeing it with no publish signal: Last-Modified must not be older), and
+    by when cached answers must end (a page goes live or expires); Unix
+    times or None. Worked out once per content version (a publish may set an
+    expiry) and again after ``next`` passes or a revision is scheduled
     (which sends no publish signal: ``schedule_changed``)."""
     now = time.time() if now is None else now
     stored = cache.get_many([VERSION_KEY, SCHEDULE_KEY])
     version, known = stored.get(VERSION_KEY), stored.get(SCHEDULE_KEY)
     if known is not None and known[0] == version:
-        at = known[1]
+        last, at = known[1:]
         if at is None or at > now:
-            return at
-    at = _scheduled_after(now)
-    cache.set(SCHEDULE_KEY, (version, at), timeout=settings.API_CACHE_SECONDS or 60)
-    return at
+            return last, at
+    last, at = _scheduled_around(now)
+    cache.set(
+        SCHEDULE_KEY, (version, last, at), timeout=settings.API_CACHE_SECONDS or 60
+    )
+    return last, at
 
 
-def _scheduled_after(now):
+def _scheduled_around(now):
     from wagtail.models import Page, Revision
 
     moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    expiry = Page.objects.filter(live=True, expire_at__isnull=False).aggregate(
+        last=Max("expire_at", filter=Q(expire_at__lte=moment)),
+        next=Min("expire_at", filter=Q(expire_at__gt=moment)),
+    )
+    last = expiry["last"].timestamp() if expiry["last"] else None
     overdue = Revision.objects.filter(
         approved_go_live_at__lte=moment,
         approved_go_live_at__gt=moment - datetime.timedelta(seconds=OVERDUE_WINDOW),
     )
     if overdue.exists():
-        return now + OVERDUE_SECONDS
+        return last, now + OVERDUE_SECONDS
     times = [
-        Page.objects.filter(live=True, expire_at__gt=moment).aggregate(
-            at=Min("expire_at")
-        )["at"],
+        expiry["next"],
         Revision.objects.filter(approved_go_live_at__gt=moment).aggregate(
             at=Min("approved_go_live_at")
         )["at"],
     ]
     times = [t.timestamp() for t in times if t is not None]
-    return min(times) if times else None
+    return last, (min(times) if times else None)
 
 
 def schedule_changed(sender, instance, **kwargs):
@@ -269,11 +276,11 @@ def cached_api(view):
         if response.status_code != 200 or response.streaming:
             return _with_cache_headers(response, cacheable=False)
         until = now + settings.API_CACHE_SECONDS if storing else None
-        change = next_scheduled_change(now)
+        expired, change = scheduled_changes(now)
         if change is not None:
             until = change if until is None else min(until, change)
         entry = (version, response.content, response["Content-Type"])
-        entry += (content_changed_at(), until)
+        entry += (max(content_changed_at(), expired or 0), until)
         timeout = math.ceil(until - now) if storing else 0
         if timeout < 1:
             return _cached_response(request, (entry, _etag(entry[1])))

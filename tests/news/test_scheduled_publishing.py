@@ -185,3 +185,15 @@ def test_an_overdue_go_live_keeps_answers_short_until_beat_runs(
     assert max_age(response) <= 5
     publish_scheduled()
     assert titles(client) == ["At five past"]
+
+
+def test_a_conditional_request_after_an_expiry_gets_the_new_answer(
+    client, programme, clock
+):
+    page(programme, "lasting", "Lasting item")
+    page(programme, "closing", "Closes", expire_at=START.replace(minute=10))
+    first = client.get(LIST)
+    clock.move_to(START.replace(minute=10, second=1))
+    again = client.get(LIST, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+    assert [i["title"] for i in again.json()["items"]] == ["Lasting item"]
