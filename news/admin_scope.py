@@ -13,7 +13,8 @@ country's published article.
 ``PageScopeMiddleware`` runs that rule before every admin view that names a
 page in its URL (Wagtail's page views, wagtail-localize's, page bulk
 actions): a page the user may not see is answered exactly like an unknown id,
-with Wagtail's 404, so the answer does not reveal that it exists.
+with Wagtail's 404, so the answer does not reveal that it exists. The page
+types usage report, which has no scope, is for superusers only.
 """
 
 import posixpath
@@ -30,6 +31,9 @@ PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
 GATED_NAMESPACES = {"wagtailadmin_pages", "wagtail_localize"}
 GATED_NAMES = {"wagtailadmin_explore", "wagtailadmin_explore_results"}
 CHOOSER_NAMES = {"wagtailadmin_choose_page_child"}
+# Reports over the whole tree with no scope of their own (counts and the
+# last edited page of each type, with its title): superusers only.
+WHOLE_TREE_REPORTS = {"page_types_usage", "page_types_usage_results"}
 
 
 EXPLORE_ACTIONS = {"add", "change", "publish", "lock", "unlock", "bulk_delete"}
@@ -114,6 +118,11 @@ class PageScopeMiddleware:
             return None
         if user.is_superuser:
             return None
+        if (
+            match.namespace == "wagtailadmin_reports"
+            and match.url_name in WHOLE_TREE_REPORTS
+        ):
+            raise Http404
         if match.url_name in CHOOSER_NAMES:
             if not may_see(user, view_kwargs["parent_page_id"], for_chooser=True):
                 raise Http404

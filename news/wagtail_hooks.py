@@ -89,3 +89,9 @@ def count_only_visible_pages(request, items):
         VisiblePagesSummaryItem(request) if type(item) is PagesSummaryItem else item
         for item in items
     ]
+
+
+@hooks.register("construct_reports_menu")
+def whole_tree_reports_for_superusers(request, items):
+    if not request.user.is_superuser:
+        items[:] = [item for item in items if item.name != "page-types-usage"]
