@@ -14,10 +14,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
+from .blocks import RICH_TEXT_FEATURES
 from .media import store_submission_image
 from .models import NewsPage, Organisation, Submission
 from .structure import section_for
@@ -99,18 +101,36 @@ def text_to_html(text):
         lines = [plain_text(line) for line in block.splitlines()]
         lines = [html.escape(line, quote=False) for line in lines if line]
         if lines:
-            paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+            paragraphs.append("<p>" + "<br/>".join(lines) + "</p>")
     return "".join(paragraphs)
 
 
 def body_from_html(value):
-    """StreamField body of one paragraph block of cleaned HTML (or nothing)."""
+    """StreamField body of one paragraph block of cleaned HTML (or nothing),
+    in the form the rich-text editor writes (see ``editor_html``)."""
     cleaned = sanitise_html(value[:BODY_MAX] if value else "")
     if not plain_text(cleaned):
         return []
     if not _BLOCK_TAGS.search(cleaned):
         cleaned = f"<p>{cleaned}</p>"
-    return [("paragraph", RichText(cleaned))]
+    return [("paragraph", RichText(editor_html(cleaned)))]
+
+
+def editor_html(cleaned):
+    """Sanitised HTML as Wagtail's rich-text editor stores it.
+
+    The editor reads stored HTML into contentstate and fails on what its
+    converter does not write (nh3's ``<br>`` for one: the edit view answers
+    500); passed through the same converter once, the body is what the editor
+    round-trips, with only the body's features (a blockquote becomes a
+    paragraph, link attributes other than href go). nh3 escapes every ``<``
+    in text, so each ``<br>`` in its output is the element.
+    """
+    cleaned = cleaned.replace("<br>", "<br/>")
+    return _EDITOR.to_database_format(_EDITOR.from_database_format(cleaned))
+
+
+_EDITOR = ContentstateConverter(RICH_TEXT_FEATURES)
 
 
 def create_draft_news(
