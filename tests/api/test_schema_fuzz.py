@@ -68,8 +68,8 @@ def test_schemathesis_finds_nothing_over_the_public_api(programme, settings):
             if event.phase.value == "fuzzing" and event.status != Status.SKIP:
                 fuzzed.add(event.recorder.label)
         elif isinstance(event, events.NonFatalError | events.FatalError):
-            errors.append(getattr(event, "info", None) or repr(event))
-    assert not errors, errors
+            errors.append(str(getattr(event, "info", None) or event))
+    assert not errors, "\n\n".join(errors)
     assert not found, "\n\n".join(sorted(set(found)))
     assert {"examples", "coverage", "fuzzing", "stateful"} <= phases, phases
     assert len(operations) >= 20
