@@ -1,4 +1,5 @@
-"""CSO feeds (RSS 2.0, RSS 1.0, Atom 1.0) fetched safely and filed as drafts.
+"""CSO feeds (RSS 0.9x, 1.0 and 2.0, Atom 0.3 and 1.0) fetched safely, read
+however broken, and filed as drafts.
 
 A feed URL is typed in by anyone who can edit an organisation, and its server
 is outside our control, so everything here assumes hostility:
@@ -11,20 +12,27 @@ is outside our control, so everything here assumes hostility:
   Host header and TLS name of the original host; redirects are followed by
   hand and each target is vetted again; the body is capped while streaming
   and the whole exchange is cut off at a total time limit.
-- Parsing uses defusedxml with DTDs, entities and external references
-  refused: billion-laughs and XXE documents are errors, not work.
+- A document that declares its own DTD subset or entities is refused before
+  parsing: billion-laughs and XXE documents are errors, not work.
+- feedparser reads the bytes with the response's headers (the charset of
+  Content-Type, Content-Location as a base of links), and reads what real
+  CSO sites publish: undeclared entities, bare ampersands, unescaped markup.
 - Entries become drafts through ``news.intake.create_draft_news`` (which
-  sanitises their HTML and starts review), once each, by GUID or else link.
+  sanitises their HTML and starts review), once each, by GUID or else link;
+  an entry that fails is a problem counted on the feed, never its failure.
 
 A broken or hostile feed is recorded on its ``FeedState`` as a short reason
 and never stops the other feeds.
 """
 
+import calendar
+import codecs
 import concurrent.futures
 import contextlib
 import hashlib
 import html
 import http.client
+import io
 import ipaddress
 import logging
 import re
@@ -34,28 +42,38 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError
-from defusedxml.ElementTree import fromstring as parse_xml
+import feedparser
+import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from feedparser.datetimes import _parse_date as feedparser_date
 from wagtail.models import Locale
 
 from home.locales import content_language_codes
 
-from .intake import create_draft_news, plain_text
+from .intake import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    URL_SCHEMES,
+    create_draft_news,
+    inert,
+    plain_text,
+)
 from .models import FeedItem, FeedState, NewsPage, Organisation
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "CivilSocietyProgrammeFeedReader/1.0"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+# Response headers the parser reads: the charset, the base of relative links
+# and the language.
+PARSER_HEADERS = ("content-type", "content-location", "content-language")
 ERROR_MAX = 300
 
 # Cloud instance metadata endpoints, refused even when private hosts are
@@ -67,14 +85,6 @@ METADATA_ADDRESSES = {
     ipaddress.ip_address("fd00:ec2::254"),
 }
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
-
-NS_ATOM = "http://www.w3.org/2005/Atom"
-NS_RSS1 = "http://purl.org/rss/1.0/"
-NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-NS_DC = "http://purl.org/dc/elements/1.1/"
-NS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
-NS_XHTML = "http://www.w3.org/1999/xhtml"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -94,6 +104,7 @@ class FetchResult:
     url: str = ""
     etag: str = ""
     last_modified: str = ""
+    headers: dict = field(default_factory=dict)
 
 
 def fetch(url, etag="", last_modified=""):
@@ -123,6 +134,7 @@ class _Response:
     body: bytes = b""
     etag: str = ""
     last_modified: str = ""
+    headers: dict = field(default_factory=dict)
 
     def result(self, url):
         if self.status == 304:
@@ -135,6 +147,7 @@ class _Response:
             url=url,
             etag=self.etag,
             last_modified=self.last_modified,
+            headers=self.headers,
         )
 
 
@@ -207,6 +220,11 @@ def _exchange(connection, parts, etag, last_modified, deadline):
         body=body,
         etag=(response.getheader("ETag") or "")[:255],
         last_modified=(response.getheader("Last-Modified") or "")[:64],
+        headers={
+            name: (response.getheader(name) or "")[:1000]
+            for name in PARSER_HEADERS
+            if response.getheader(name)
+        },
     )
 
 
@@ -419,8 +437,8 @@ def _network_reason(exc, host):
 
 @dataclass
 class Entry:
-    """One item; ``title`` is text (its markup decoded once, by the parser),
-    ``summary_html`` and ``content_html`` are HTML still to be sanitised."""
+    """One item; ``title`` is text (its markup decoded once), ``summary_html``
+    and ``content_html`` are HTML still to be sanitised, links absolute."""
 
     guid: str = ""
     link: str = ""
@@ -429,11 +447,7 @@ class Entry:
     content_html: str = ""
     published: datetime | None = None
     language: str = ""
-
-    @property
-    def key(self):
-        """What makes this entry the same one next time: GUID, else link."""
-        return self.guid or self.link
+    key: str = ""
 
 
 @dataclass
@@ -442,176 +456,335 @@ class Feed:
     entries: list = field(default_factory=list)
 
 
-def parse(body, base_url=""):
-    """RSS 2.0, RSS 1.0 or Atom 1.0 bytes as a Feed; FeedError if not one."""
-    try:
-        root = parse_xml(
-            body, forbid_dtd=True, forbid_entities=True, forbid_external=True
+# A DOCTYPE with an internal subset ("[" before its end) or any entity
+# declaration before the root element: the billion-laughs and XXE shapes.
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_ROOT = re.compile(r"<[A-Za-z_]")
+_UTF16_32 = {
+    codecs.BOM_UTF32_LE: "utf-32",
+    codecs.BOM_UTF32_BE: "utf-32",
+    codecs.BOM_UTF16_LE: "utf-16",
+    codecs.BOM_UTF16_BE: "utf-16",
+    b"<\x00\x00\x00": "utf-32-le",
+    b"\x00\x00\x00<": "utf-32-be",
+    b"<\x00?\x00": "utf-16-le",
+    b"\x00<\x00?": "utf-16-be",
+    b"<\x00!\x00": "utf-16-le",
+    b"\x00<\x00!": "utf-16-be",
+}
+
+
+def _prolog(body):
+    """What comes before the root element, as text (ASCII is all it needs)."""
+    head = body[:65536].lstrip(b" \t\r\n")
+    encoding = next(
+        (name for mark, name in _UTF16_32.items() if head.startswith(mark)), None
+    )
+    text = head.decode(encoding or "latin-1", "ignore")
+    root = _ROOT.search(text)
+    return text[: root.start()] if root else text
+
+
+def refuse_dtd(body):
+    """FeedError if the document declares its own DTD subset or entities.
+
+    A public DOCTYPE without a subset (RSS 0.91's Netscape DTD) is fine:
+    nothing fetches it.
+    """
+    prolog = _prolog(body)
+    if _DOCTYPE_SUBSET.search(prolog) or _ENTITY.search(prolog):
+        raise FeedError(
+            _(
+                "The feed declares its own DTD subset or entities, which are "
+                "refused for safety."
+            )
         )
-    except DefusedXmlException:
+
+
+def parse(body, base_url="", headers=None):
+    """RSS (0.9x, 1.0, 2.0) or Atom (0.3, 1.0) bytes as a Feed, read by
+    feedparser however broken the XML; FeedError if it is no feed at all.
+
+    ``headers`` are the response's (lower-case names): the charset of
+    Content-Type, and Content-Location as the base of relative links
+    (itself relative to ``base_url``, the address the feed came from).
+    """
+    if not body or not body.strip():
+        raise FeedError(_("The feed is empty."))
+    refuse_dtd(body)
+    headers = dict(headers or {})
+    base = base_url
+    with contextlib.suppress(ValueError):
+        base = urljoin(base_url, headers.get("content-location", "")) or base_url
+    response_headers = {
+        "content-type": headers.get("content-type") or "application/xml",
+        "content-location": base,
+    }
+    if headers.get("content-language"):
+        response_headers["content-language"] = headers["content-language"]
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=response_headers,
+            resolve_relative_uris=True,
+            sanitize_html=False,
+        )
+    except Exception as exc:
+        logger.warning("feedparser failed on a feed from %s", base_url, exc_info=True)
         raise FeedError(
-            "The feed declares a DTD or entities, which are refused for safety."
+            _("The feed could not be read (%(reason)s).")
+            % {"reason": type(exc).__name__}
         ) from None
-    except ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise FeedError(
-            f"The feed is not well-formed XML (line {line}, column {column})."
-        ) from None
-    if root.tag == "rss":
-        return _parse_rss2(root, base_url)
-    if root.tag == f"{{{NS_RDF}}}RDF":
-        return _parse_rss1(root, base_url)
-    if root.tag == f"{{{NS_ATOM}}}feed":
-        return _parse_atom(root, base_url)
-    name = root.tag.rsplit("}", 1)[-1][:30]
-    raise FeedError(f"This is not an RSS or Atom feed (it starts with <{name}>).")
+    if not parsed.get("version") and not parsed.entries:
+        raise FeedError(_not_a_feed(parsed))
+    feed = Feed(language=str(parsed.feed.get("language") or ""))
+    # RSS titles and descriptions are HTML whatever feedparser guesses from
+    # their look; Atom says which of text, html or xhtml each construct is.
+    atom = str(parsed.get("version") or "").startswith("atom")
+    for raw in parsed.entries:
+        feed.entries.append(_entry(raw, atom))
+    _give_keys(feed.entries)
+    return feed
 
 
-def _text(element, path):
-    found = element.find(path)
-    if found is None or found.text is None:
-        return ""
-    return found.text.strip()
+def _not_a_feed(parsed):
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, feedparser.CharacterEncodingUnknown):
+        return _("The feed's character encoding is unknown.")
+    if parsed.get("bozo") and problem is not None:
+        return _(
+            "This is not an RSS or Atom feed, nor well-formed XML (%(reason)s)."
+        ) % {"reason": _short(str(problem))[:120]}
+    return _("This is not an RSS or Atom feed.")
 
 
-def _link(value, base_url):
-    """An absolute http(s) link, or nothing (javascript: and the like go)."""
-    value = (value or "").strip()
+def _entry(raw, atom):
+    content = next((c for c in raw.get("content") or [] if c.get("value")), None) or {}
+    summary = raw.get("summary_detail") or {}
+    guid = str(raw.get("id") or "").strip()
+    link = _link(raw.get("link"))
+    if not link and raw.get("guidislink"):
+        link = _link(guid)
+    published = None
+    for name in ("published", "updated", "created"):
+        if raw.get(name):
+            published = parse_date(raw.get(name))
+            if published is not None:
+                break
+    title_detail = raw.get("title_detail") or {}
+    return Entry(
+        guid=guid,
+        link=link,
+        title=_as_text(raw.get("title"), _kind(title_detail, atom)),
+        summary_html=_absolute_links(
+            _as_html(raw.get("summary"), _kind(summary, atom))
+        ),
+        content_html=_absolute_links(
+            _as_html(content.get("value"), _kind(content, atom))
+        ),
+        published=published,
+        language=str(content.get("language") or title_detail.get("language") or ""),
+    )
+
+
+def _kind(detail, atom):
+    return detail.get("type") if atom else "text/html"
+
+
+def _as_text(value, kind):
+    """A text construct as text: HTML decoded once, plain text as it is."""
+    value = str(value or "")
+    if kind in ("text/html", "application/xhtml+xml"):
+        return plain_text(value)
+    return " ".join(inert(value).split())
+
+
+def _as_html(value, kind):
+    value = str(value or "").strip()
     if not value:
         return ""
+    if kind in ("text/html", "application/xhtml+xml"):
+        return value
+    return html.escape(value, quote=False)
+
+
+def _link(value):
+    """An absolute http(s) link, or nothing (javascript:, relative leftovers)."""
+    value = str(value or "").strip()
     try:
-        url = urljoin(base_url, value)
-        scheme = urlsplit(url).scheme
+        scheme = urlsplit(value).scheme
     except ValueError:
         return ""
-    return url if scheme in ("http", "https") and len(url) <= 1000 else ""
+    return value if scheme in ("http", "https") and len(value) <= 1000 else ""
 
 
-def _parse_rss2(root, base_url):
-    channel = root.find("channel")
-    if channel is None:
-        raise FeedError("The RSS feed has no channel.")
-    feed = Feed(
-        language=_text(channel, "language") or _text(channel, f"{{{NS_DC}}}language")
-    )
-    for item in channel.findall("item"):
-        feed.entries.append(
-            Entry(
-                guid=_text(item, "guid"),
-                link=_link(_text(item, "link"), base_url),
-                title=plain_text(_text(item, "title")),
-                summary_html=_text(item, "description"),
-                content_html=_text(item, f"{{{NS_CONTENT}}}encoded"),
-                published=parse_date(
-                    _text(item, "pubDate") or _text(item, f"{{{NS_DC}}}date")
-                ),
-                language=_text(item, f"{{{NS_DC}}}language"),
-            )
-        )
-    return feed
-
-
-def _parse_rss1(root, base_url):
-    channel = root.find(f"{{{NS_RSS1}}}channel")
-    feed = Feed(
-        language=_text(channel, f"{{{NS_DC}}}language") if channel is not None else ""
-    )
-    for item in root.findall(f"{{{NS_RSS1}}}item"):
-        feed.entries.append(
-            Entry(
-                guid=(item.get(f"{{{NS_RDF}}}about") or "").strip(),
-                link=_link(_text(item, f"{{{NS_RSS1}}}link"), base_url),
-                title=plain_text(_text(item, f"{{{NS_RSS1}}}title")),
-                summary_html=_text(item, f"{{{NS_RSS1}}}description"),
-                content_html=_text(item, f"{{{NS_CONTENT}}}encoded"),
-                published=parse_date(_text(item, f"{{{NS_DC}}}date")),
-                language=_text(item, f"{{{NS_DC}}}language"),
-            )
-        )
-    return feed
-
-
-def _parse_atom(root, base_url):
-    feed = Feed(language=(root.get(XML_LANG) or "").strip())
-    for entry in root.findall(f"{{{NS_ATOM}}}entry"):
-        feed.entries.append(
-            Entry(
-                guid=_text(entry, f"{{{NS_ATOM}}}id"),
-                link=_link(_atom_link(entry), base_url),
-                title=plain_text(_atom_html(entry.find(f"{{{NS_ATOM}}}title"))),
-                summary_html=_atom_html(entry.find(f"{{{NS_ATOM}}}summary")),
-                content_html=_atom_html(entry.find(f"{{{NS_ATOM}}}content")),
-                published=parse_date(
-                    _text(entry, f"{{{NS_ATOM}}}published")
-                    or _text(entry, f"{{{NS_ATOM}}}updated")
-                ),
-                language=(entry.get(XML_LANG) or "").strip(),
-            )
-        )
-    return feed
-
-
-def _atom_link(entry):
-    links = entry.findall(f"{{{NS_ATOM}}}link")
-    for link in links:
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            return link.get("href")
-    return ""
-
-
-def _atom_html(element):
-    """An Atom text construct (text, html or xhtml) as HTML."""
-    if element is None:
+def _absolute_links(value):
+    """Body HTML whose links are all absolute: feedparser resolved them
+    against xml:base, Content-Location and the feed's address; what is still
+    relative (no usable base) would point at our own website, so it goes."""
+    if not value:
         return ""
-    kind = element.get("type", "text")
-    if kind == "html":
-        return (element.text or "").strip()
-    if kind == "xhtml":
-        return _xhtml(element)
-    if element.get("src"):
-        return ""
-    return html.escape((element.text or "").strip())
-
-
-def _xhtml(element):
-    """The inside of an Atom xhtml construct as HTML text, namespaces dropped."""
-    container = element.find(f"{{{NS_XHTML}}}div")
-    if container is None:
-        container = element
-    parts = [html.escape(container.text or "")]
-    for child in container:
-        parts.append(_xhtml_element(child))
-    return "".join(parts).strip()
-
-
-def _xhtml_element(element):
-    tag = element.tag.rsplit("}", 1)[-1]
-    attributes = "".join(
-        f' {name.rsplit("}", 1)[-1]}="{html.escape(value)}"'
-        for name, value in element.attrib.items()
+    return nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        attribute_filter=_absolute_href,
+        strip_comments=True,
     )
-    inner = html.escape(element.text or "") + "".join(
-        _xhtml_element(child) for child in element
-    )
-    return f"<{tag}{attributes}>{inner}</{tag}>" + html.escape(element.tail or "")
+
+
+def _absolute_href(tag, attribute, value):
+    if attribute != "href":
+        return value
+    if value.lower().startswith("mailto:"):
+        return value
+    return _link(value) or None
+
+
+def _give_keys(entries):
+    """What makes an entry the same one next time: its id, else its link,
+    else its title. Entries without an id sharing one link are told apart
+    (after the first) by title and date rather than dropped as one."""
+    keyed = set()
+    for entry in entries:
+        if entry.guid:
+            entry.key = entry.guid
+        elif entry.link and entry.link not in keyed:
+            entry.key = entry.link
+        elif entry.link or entry.title:
+            stamp = entry.published.isoformat() if entry.published else ""
+            entry.key = f"{entry.link} {entry.title} {stamp}".strip()
+        keyed.add(entry.link)
+
+
+# Month and weekday names of the programme's languages (Albanian, Bosnian,
+# Serbian in both scripts, Macedonian, Turkish; Montenegrin is Serbian Latin),
+# full, genitive and short, mapped to English for feedparser's parsers.
+_MONTHS = {
+    1: "januar january januara jan јануар јануара јан јануари siječanj "
+    "siječnja sij ocak oca",
+    2: "februar februara feb фебруар фебруара феб февруари фев shkurt shk "
+    "veljača veljače velj şubat şub",
+    3: "mart marta mar март марта мар mars ožujak ožujka ožu",
+    4: "april aprila apr април априла апр prill pri travanj travnja tra nisan nis",
+    5: "maj maja мај маја may svibanj svibnja svi mayıs",
+    6: "jun juni juna јун јуна јуни qershor qer lipanj lipnja lip haziran haz",
+    7: "jul juli jula јул јула јули korrik kor srpanj srpnja srp temmuz tem",
+    8: "avgust avgusta august augusta avg aug август августа авг gusht gush "
+    "kolovoz kolovoza kol ağustos ağu",
+    9: "septembar septembra septemvri sep sept септембар септембра септември "
+    "сеп shtator sht rujan rujna ruj eylül eyl",
+    10: "oktobar oktobra okt октобар октобра октомври окт tetor tet listopad "
+    "listopada lis ekim eki",
+    11: "novembar novembra nov новембар новембра ноември ное нов nëntor nentor "
+    "nën studeni studenog stu kasım kas",
+    12: "decembar decembra dec децембар децембра декември дек дец dhjetor dhj "
+    "prosinac prosinca pro aralık ara",
+}
+_MONTH_NAMES = {
+    word.replace("ı", "i"): number
+    for number, words in _MONTHS.items()
+    for word in words.split()
+}
+_ENGLISH_MONTHS = [None, *calendar.month_abbr[1:]]
+# Named zones feedparser does not know or takes differently, as offsets.
+_ZONES = {
+    "UTC": "+0000", "GMT": "+0000", "UT": "+0000", "Z": "+0000",
+    "WET": "+0000", "WEST": "+0100", "BST": "+0100",
+    "CET": "+0100", "CEST": "+0200", "MET": "+0100", "MEST": "+0200",
+    "EET": "+0200", "EEST": "+0300", "MSK": "+0300", "TRT": "+0300",
+    "EST": "-0500", "EDT": "-0400", "ET": "-0500",
+    "CST": "-0600", "CDT": "-0500", "CT": "-0600",
+    "MST": "-0700", "MDT": "-0600", "MT": "-0700",
+    "PST": "-0800", "PDT": "-0700", "PT": "-0800",
+}  # fmt: skip
+_ZONE_AT_END = re.compile(r"(?<![A-Za-z])([A-Z]{1,4})\s*$")
+_WORD = re.compile(r"[^\W\d_]+\.?")
+_LOCAL_DATE = re.compile(
+    r"(?P<day>\d{1,2})\.?\s*(?P<month>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})\.?"
+    r"(?:[^\d]*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+_NUMERIC_DATE = re.compile(
+    r"^(?P<day>\d{1,2})\.\s*(?P<month>\d{1,2})\.\s*(?P<year>\d{4})\.?"
+    r"(?:[^\d]*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def parse_date(value):
-    """An aware datetime from RFC 822 or ISO 8601 text, or None."""
-    value = (value or "").strip()
+    """An aware datetime from a feed's date text, or None; never raises.
+
+    feedparser reads RFC 822, ISO 8601 and their common mistakes; before it,
+    month names in the programme's languages become English (weekday names
+    go), day.month.year becomes RFC 822, and named zones become offsets. A
+    date more than a day ahead is now (a wrong clock or a typo, not a
+    scheduled post); one before 1990 is unknown.
+    """
+    value = " ".join(str(value or "").split())[:200]
     if not value:
         return None
-    parsed = None
     try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
+        parsed = feedparser_date(_english_date(value))
+        if parsed is None:
             return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+        moment = datetime(*parsed[:6], tzinfo=UTC)
+    except (ValueError, OverflowError, TypeError, IndexError):
+        return None
+    now = timezone.now()
+    if moment > now + timedelta(days=1):
+        return now
+    if moment < EARLIEST_DATE:
+        return None
+    return moment
+
+
+def _english_date(value):
+    zone = ""
+    match = _ZONE_AT_END.search(value)
+    if match and match.group(1) in _ZONES:
+        zone = _ZONES[match.group(1)]
+        value = value[: match.start()].rstrip()
+    numeric = _NUMERIC_DATE.match(value)
+    if numeric:
+        return _rfc822(numeric, int(numeric["month"]), zone)
+    if not any(
+        _MONTH_NAMES.get(_folded(word)) and not _is_english_month(word)
+        for word in _WORD.findall(value)
+    ):
+        return f"{value} {zone}".strip()
+    for local in _LOCAL_DATE.finditer(value):
+        month = _MONTH_NAMES.get(_folded(local["month"]))
+        if month:
+            return _rfc822(local, month, zone)
+    return f"{value} {zone}".strip()
+
+
+def _rfc822(match, month, zone):
+    if not 1 <= month <= 12:
+        return ""
+    clock = match["time"] or "00:00:00"
+    if clock.count(":") == 1:
+        clock += ":00"
+    return (
+        f"{int(match['day']):02d} {_ENGLISH_MONTHS[month]} {match['year']} "
+        f"{clock} {zone or '+0000'}"
+    )
+
+
+def _folded(word):
+    return word.replace("İ", "i").lower().rstrip(".").replace("ı", "i")
+
+
+_ENGLISH_NAMES = {
+    name.lower()
+    for name in (*calendar.month_abbr[1:], *calendar.month_name[1:], "Sept")
+}
+
+
+def _is_english_month(word):
+    return _folded(word) in _ENGLISH_NAMES
 
 
 # Language
@@ -697,7 +870,7 @@ def poll_organisation(organisation_id):
         if result.not_modified:
             _record_success(state, imported=0)
             return PollResult(organisation_id, "not_modified")
-        feed = parse(result.body, result.url)
+        feed = parse(result.body, result.url, result.headers)
         imported, problems = import_entries(organisation, feed)
     except FeedError as exc:
         return _record_failure(state, str(exc))
@@ -760,6 +933,11 @@ def guid_hash(key):
 def import_entries(organisation, feed):
     """File the feed's new entries as drafts, newest first, at most
     NEWS_FEED_MAX_ITEMS_PER_POLL. Returns (count imported, problems)."""
+    problems = [
+        _("an entry without id, link or title")
+        for entry in feed.entries
+        if not entry.key
+    ]
     entries = [entry for entry in feed.entries if entry.key]
     # Newest first (undated ones after), keeping the feed's order otherwise.
     entries.sort(
@@ -773,7 +951,6 @@ def import_entries(organisation, feed):
     )
     limit = settings.NEWS_FEED_MAX_ITEMS_PER_POLL
     imported = 0
-    problems = []
     for entry in entries:
         if imported >= limit:
             break

@@ -411,11 +411,31 @@ def test_entries_without_guid_are_recognised_by_their_link(world, feed_server):
     feeds.poll_organisation(org.pk)
 
     # The title changes, the link does not: still the same entry.
-    feed_server.serve("/feed", rss([("", "First (updated)", items[0][2], ""), *items]))
+    feed_server.serve(
+        "/feed", rss([("", "First (updated)", items[0][2], ""), items[1]])
+    )
     feeds.poll_organisation(org.pk)
 
     assert NewsPage.objects.filter(organisation=org).count() == 2
     assert FeedItem.objects.get(guid="https://cso.example.org/a").page.title == "First"
+
+
+def test_entries_without_guid_sharing_one_link_are_each_imported_once(
+    world, feed_server
+):
+    items = [
+        ("", "Call for grants", "https://cso.example.org/news", ""),
+        ("", "Training in Tirana", "https://cso.example.org/news", ""),
+    ]
+    org = organisation(world, "AL", feed_server.serve("/feed", rss(items)))
+
+    first = feeds.poll_organisation(org.pk)
+    second = feeds.poll_organisation(org.pk)
+
+    assert (first.imported, second.imported) == (2, 0)
+    assert set(
+        NewsPage.objects.filter(organisation=org).values_list("title", flat=True)
+    ) == {"Call for grants", "Training in Tirana"}
 
 
 def test_a_draft_deleted_by_an_editor_is_not_imported_again(world, feed_server):
@@ -534,11 +554,10 @@ def test_entity_expansion_and_external_entities_are_refused(world, feed_server, 
 @pytest.mark.parametrize(
     ("body", "status", "words"),
     [
-        (b"<rss><channel><item><title>x</channel></rss>", 200, ["well-formed"]),
-        (b"", 200, ["well-formed"]),
-        (b'{"items": []}', 200, ["well-formed"]),
+        (b"", 200, ["empty"]),
+        (b" \n ", 200, ["empty"]),
+        (b'{"items": []}', 200, ["not an RSS"]),
         (b"<html><body><p>Not a feed</p></body></html>", 200, ["not an RSS"]),
-        (b'<rss version="2.0"></rss>', 200, ["no channel"]),
         (b"gone", 404, ["HTTP 404"]),
         (b"oops", 500, ["HTTP 500"]),
     ],
@@ -555,6 +574,20 @@ def test_broken_feed_is_recorded_and_imports_nothing(
     assert_failed_without_import(org, *words)
 
 
+def test_entry_without_id_link_or_title_is_a_problem_not_a_failure(world, feed_server):
+    body = b"<rss><channel><item><title>x</channel></rss>"
+    org = organisation(world, "AL", feed_server.serve("/feed", body))
+
+    result = feeds.poll_organisation(org.pk)
+
+    assert (result.status, result.imported) == ("imported", 0)
+    state = state_of(org)
+    assert state.consecutive_failures == 0
+    assert state.last_error == (
+        "1 entry could not be imported: an entry without id, link or title"
+    )
+
+
 def test_unreachable_server_is_recorded(world, feed_server):
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
@@ -568,7 +601,7 @@ def test_unreachable_server_is_recorded(world, feed_server):
 
 
 def test_failures_are_counted_until_the_feed_works_again(world, feed_server):
-    url = feed_server.serve("/feed", b"<rss>", status=200)
+    url = feed_server.serve("/feed", b"<html>", status=200)
     org = organisation(world, "AL", url)
     feeds.poll_organisation(org.pk)
     feeds.poll_organisation(org.pk)
@@ -586,7 +619,7 @@ def test_failures_are_counted_until_the_feed_works_again(world, feed_server):
 def test_unexpected_error_is_recorded_without_a_traceback(
     world, feed_server, monkeypatch
 ):
-    def explode(body, base_url=""):
+    def explode(body, base_url="", headers=None):
         raise KeyError("Traceback (most recent call last):\n  secret internals")
 
     monkeypatch.setattr(feeds, "parse", explode)
