@@ -456,6 +456,14 @@ class Feed:
     entries: list = field(default_factory=list)
 
 
+# An entry's id is its identity as published, never resolved like a link:
+# feedparser would turn a permalink guid "g-1" into a URL on the feed's base,
+# and a base that moves (a redirect, a new Content-Location) would make every
+# entry new again.
+feedparser.mixin._FeedParserMixin.can_be_relative_uri = frozenset(
+    feedparser.mixin._FeedParserMixin.can_be_relative_uri - {"id"}
+)
+
 # A DOCTYPE with an internal subset ("[" before its end) or any entity
 # declaration before the root element: the billion-laughs and XXE shapes.
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
@@ -543,7 +551,7 @@ def parse(body, base_url="", headers=None):
     # their look; Atom says which of text, html or xhtml each construct is.
     atom = str(parsed.get("version") or "").startswith("atom")
     for raw in parsed.entries:
-        feed.entries.append(_entry(raw, atom))
+        feed.entries.append(_entry(raw, atom, base))
     _give_keys(feed.entries)
     return feed
 
@@ -559,13 +567,20 @@ def _not_a_feed(parsed):
     return _("This is not an RSS or Atom feed.")
 
 
-def _entry(raw, atom):
+def _joined(base, value):
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return ""
+
+
+def _entry(raw, atom, base):
     content = next((c for c in raw.get("content") or [] if c.get("value")), None) or {}
     summary = raw.get("summary_detail") or {}
     guid = str(raw.get("id") or "").strip()
     link = _link(raw.get("link"))
-    if not link and raw.get("guidislink"):
-        link = _link(guid)
+    if raw.get("guidislink") and (not link or link == guid):
+        link = _link(_joined(base, guid))
     published = None
     for name in ("published", "updated", "created"):
         if raw.get(name):
@@ -631,6 +646,7 @@ def _absolute_links(value):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         attribute_filter=_absolute_href,
+        link_rel=None,
         strip_comments=True,
     )
 
@@ -701,6 +717,7 @@ _ZONES = {
     "PST": "-0800", "PDT": "-0700", "PT": "-0800",
 }  # fmt: skip
 _ZONE_AT_END = re.compile(r"(?<![A-Za-z])([A-Z]{1,4})\s*$")
+_OFFSET_AT_END = re.compile(r"\s([+-]\d{2}):?(\d{2})\s*$")
 _WORD = re.compile(r"[^\W\d_]+\.?")
 _LOCAL_DATE = re.compile(
     r"(?P<day>\d{1,2})\.?\s*(?P<month>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})\.?"
@@ -746,19 +763,28 @@ def _english_date(value):
     if match and match.group(1) in _ZONES:
         zone = _ZONES[match.group(1)]
         value = value[: match.start()].rstrip()
+    offset = _OFFSET_AT_END.search(value)
+    if offset and not zone and (_NUMERIC_DATE.match(value) or _local(value)):
+        zone = offset.group(1) + offset.group(2)
+        value = value[: offset.start()].rstrip()
     numeric = _NUMERIC_DATE.match(value)
     if numeric:
         return _rfc822(numeric, int(numeric["month"]), zone)
-    if not any(
-        _MONTH_NAMES.get(_folded(word)) and not _is_english_month(word)
-        for word in _WORD.findall(value)
-    ):
+    if not _local(value):
         return f"{value} {zone}".strip()
     for local in _LOCAL_DATE.finditer(value):
         month = _MONTH_NAMES.get(_folded(local["month"]))
         if month:
             return _rfc822(local, month, zone)
     return f"{value} {zone}".strip()
+
+
+def _local(value):
+    """Whether ``value`` names a month in a language other than English."""
+    return any(
+        _MONTH_NAMES.get(_folded(word)) and not _is_english_month(word)
+        for word in _WORD.findall(value)
+    )
 
 
 def _rfc822(match, month, zone):
