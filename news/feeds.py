@@ -29,6 +29,7 @@ import calendar
 import codecs
 import concurrent.futures
 import contextlib
+import contextvars
 import hashlib
 import html
 import http.client
@@ -48,12 +49,15 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import nh3
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from feedparser.datetimes import _parse_date as feedparser_date
-from wagtail.models import Locale
+from wagtail.admin import signal_handlers as wagtail_notifications
+from wagtail.models import Locale, TaskState
 
 from home.locales import content_language_codes
 
@@ -888,7 +892,8 @@ def poll_organisation(organisation_id):
     )
     if organisation is None or not organisation.feed_url:
         return PollResult(organisation_id, "failed", error="No feed to poll.")
-    state, _created = FeedState.objects.get_or_create(organisation=organisation)
+    state, created = FeedState.objects.get_or_create(organisation=organisation)
+    first_poll = created or _after_outage(state)
     state.last_checked_at = timezone.now()
     state.save(update_fields=["last_checked_at"])
     try:
@@ -897,7 +902,7 @@ def poll_organisation(organisation_id):
             _record_success(state, imported=0)
             return PollResult(organisation_id, "not_modified")
         feed = parse(result.body, result.url, result.headers)
-        imported, problems = import_entries(organisation, feed)
+        imported, problems = import_entries(organisation, feed, first_poll=first_poll)
     except FeedError as exc:
         return _record_failure(state, str(exc))
     except Exception as exc:
@@ -909,6 +914,15 @@ def poll_organisation(organisation_id):
     state.last_modified = result.last_modified
     _record_success(state, imported=imported, problems=problems)
     return PollResult(organisation_id, "imported", imported=imported)
+
+
+def _after_outage(state):
+    """No success yet, or none for NEWS_FEED_FIRST_POLL_DAYS: what the feed
+    holds now is mostly old news, so this poll counts as a first one."""
+    days = settings.NEWS_FEED_FIRST_POLL_DAYS
+    return state.last_success_at is None or (
+        state.last_success_at < timezone.now() - timedelta(days=days)
+    )
 
 
 def _record_success(state, imported, problems=()):
@@ -956,9 +970,15 @@ def guid_hash(key):
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def import_entries(organisation, feed):
+def import_entries(organisation, feed, first_poll=False):
     """File the feed's new entries as drafts, newest first, at most
-    NEWS_FEED_MAX_ITEMS_PER_POLL. Returns (count imported, problems)."""
+    NEWS_FEED_MAX_ITEMS_PER_POLL. Returns (count imported, problems).
+
+    A first poll (a new feed, or one back after a long outage) files only
+    entries of the last NEWS_FEED_FIRST_POLL_DAYS, at most
+    NEWS_FEED_FIRST_POLL_ITEMS, and remembers the others as seen: a feed
+    of fifty old posts is not fifty drafts for the moderators, now or later.
+    """
     problems = [
         _("an entry without id, link or title")
         for entry in feed.entries
@@ -976,28 +996,107 @@ def import_entries(organisation, feed):
         ).values_list("guid_hash", flat=True)
     )
     limit = settings.NEWS_FEED_MAX_ITEMS_PER_POLL
-    imported = 0
-    for entry in entries:
-        if imported >= limit:
-            break
-        digest = guid_hash(entry.key)
-        if digest in seen:
-            continue
-        seen.add(digest)
-        try:
-            if _import_entry(organisation, feed, entry, digest):
-                imported += 1
-        except Exception as exc:
-            logger.exception(
-                "Entry %r of organisation %s failed", entry.key[:200], organisation.pk
-            )
-            problems.append(f"{entry.title[:80]!r} ({type(exc).__name__})")
-    return imported, problems
+    if first_poll:
+        entries = _first_poll_entries(organisation, entries, seen)
+        limit = min(limit, settings.NEWS_FEED_FIRST_POLL_ITEMS)
+    pages = []
+    quiet = _QUIET_REVIEW.set(True)
+    try:
+        for entry in entries:
+            if len(pages) >= limit:
+                break
+            digest = guid_hash(entry.key)
+            if digest in seen:
+                continue
+            seen.add(digest)
+            try:
+                page = _import_entry(organisation, feed, entry, digest)
+            except Exception as exc:
+                logger.exception(
+                    "Entry %r of organisation %s failed",
+                    entry.key[:200],
+                    organisation.pk,
+                )
+                problems.append(f"{entry.title[:80]!r} ({type(exc).__name__})")
+                continue
+            if page is not None:
+                pages.append(page.pk)
+    finally:
+        _QUIET_REVIEW.reset(quiet)
+    if pages:
+        transaction.on_commit(lambda: notify_moderators(organisation.pk, pages))
+    return len(pages), problems
+
+
+# Wagtail mails a task's reviewers each time a page enters it; a poll that
+# files several drafts sends one message per reviewer instead (see
+# notify_moderators), so the per-page notice is held back while it imports.
+_QUIET_REVIEW = contextvars.ContextVar("news_feed_quiet_review", default=False)
+_review_notifier = wagtail_notifications.task_submission_email_notifier
+
+
+def _unless_quiet(can_handle):
+    def handled(instance, **kwargs):
+        return not _QUIET_REVIEW.get() and can_handle(instance, **kwargs)
+
+    return handled
+
+
+_review_notifier.can_handle = _unless_quiet(_review_notifier.can_handle)
+
+
+def notify_moderators(organisation_id, page_ids):
+    """One message per reviewer for all the drafts one poll filed: the
+    reviewers Wagtail would have mailed for each (their task's groups, with
+    their notification preferences), each told once."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    states = TaskState.objects.filter(
+        workflow_state__object_id__in=[str(pk) for pk in page_ids],
+        status=TaskState.STATUS_IN_PROGRESS,
+    ).select_related("task")
+    recipients = {}
+    for state in states:
+        for user in _review_notifier.get_valid_recipients(state.specific):
+            recipients.setdefault(user.pk, user)
+    if not recipients:
+        return
+    pages = NewsPage.objects.filter(pk__in=page_ids).order_by("pk")
+    lines = [
+        f"- {page.title}\n  {settings.WAGTAILADMIN_BASE_URL}"
+        f"{reverse('wagtailadmin_pages:edit', args=[page.pk])}"
+        for page in pages
+    ]
+    subject = _("%(count)s new drafts from the feed of %(organisation)s") % {
+        "count": len(lines),
+        "organisation": organisation,
+    }
+    body = _("These drafts from a CSO feed wait for your review:") + "\n\n"
+    body += "\n".join(lines) + "\n"
+    for user in recipients.values():
+        send_mail(subject, body, None, [user.email], fail_silently=False)
+
+
+def _first_poll_entries(organisation, entries, seen):
+    """The new entries a first poll files; the rest are remembered (without
+    a page) so that no later poll files them either."""
+    cutoff = timezone.now() - timedelta(days=settings.NEWS_FEED_FIRST_POLL_DAYS)
+    new = [entry for entry in entries if guid_hash(entry.key) not in seen]
+    recent = [e for e in new if e.published is None or e.published >= cutoff]
+    chosen = recent[: settings.NEWS_FEED_FIRST_POLL_ITEMS]
+    chosen_keys = {entry.key for entry in chosen}
+    FeedItem.objects.bulk_create(
+        [
+            FeedItem(organisation=organisation, guid=e.key, guid_hash=guid_hash(e.key))
+            for e in {e.key: e for e in new if e.key not in chosen_keys}.values()
+        ],
+        ignore_conflicts=True,
+    )
+    return chosen
 
 
 def _import_entry(organisation, feed, entry, digest):
     """One entry as a draft under review, remembered so it is filed once.
-    False if another poll filed it first."""
+    The page, or None if another poll filed it first."""
     title = entry.title
     body_html = entry.content_html or entry.summary_html
     lead = (
@@ -1020,7 +1119,7 @@ def _import_entry(organisation, feed, entry, digest):
                     guid_hash=digest,
                 )
         except IntegrityError:
-            return False
+            return None
         page = create_draft_news(
             country=country,
             locale=locale,
@@ -1034,4 +1133,4 @@ def _import_entry(organisation, feed, entry, digest):
         )
         item.page = page
         item.save(update_fields=["page"])
-    return True
+    return page

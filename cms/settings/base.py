@@ -321,6 +321,11 @@ NEWS_FEED_MAX_BYTES = env_int("NEWS_FEED_MAX_BYTES", 2 * 1024 * 1024)
 NEWS_FEED_TIMEOUT_SECONDS = env_int("NEWS_FEED_TIMEOUT_SECONDS", 10)
 NEWS_FEED_MAX_REDIRECTS = 5
 NEWS_FEED_MAX_ITEMS_PER_POLL = 50
+# The first poll of a feed (or the first after that many days without a
+# success) files only entries of the last NEWS_FEED_FIRST_POLL_DAYS, at most
+# NEWS_FEED_FIRST_POLL_ITEMS of them.
+NEWS_FEED_FIRST_POLL_DAYS = env_int("NEWS_FEED_FIRST_POLL_DAYS", 14)
+NEWS_FEED_FIRST_POLL_ITEMS = env_int("NEWS_FEED_FIRST_POLL_ITEMS", 5)
 # Only tests turn this on, to serve feeds from a local server.
 NEWS_FEED_ALLOW_PRIVATE_HOSTS = False
 
