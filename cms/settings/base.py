@@ -326,8 +326,9 @@ NEWS_FEED_MAX_ITEMS_PER_POLL = 50
 # NEWS_FEED_FIRST_POLL_ITEMS of them.
 NEWS_FEED_FIRST_POLL_DAYS = env_int("NEWS_FEED_FIRST_POLL_DAYS", 14)
 NEWS_FEED_FIRST_POLL_ITEMS = env_int("NEWS_FEED_FIRST_POLL_ITEMS", 5)
-# Only tests turn this on, to serve feeds from a local server.
-NEWS_FEED_ALLOW_PRIVATE_HOSTS = False
+# Networks (CIDRs) whose private addresses the SSRF guard admits, for
+# intranet feeds and tests; metadata addresses stay refused.
+NEWS_FEED_ALLOWED_NETWORKS = env_list("NEWS_FEED_ALLOWED_NETWORKS", [])
 
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {

@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def feed_server(settings):
-    settings.NEWS_FEED_ALLOW_PRIVATE_HOSTS = True
+    settings.NEWS_FEED_ALLOWED_NETWORKS = ["127.0.0.0/8", "169.254.0.0/16"]
     # These tests are about reading feeds, not the first poll's limits
     # (tests/news/feeds/test_first_poll.py).
     settings.NEWS_FEED_FIRST_POLL_DAYS = 36500
@@ -113,7 +113,7 @@ def feed_server(settings):
 def public_internet(feed_server, settings, monkeypatch):
     """Private hosts refused (the default); ``dns`` maps names to addresses and
     PUBLIC_IP routes to the local server. Records lookups and connections."""
-    settings.NEWS_FEED_ALLOW_PRIVATE_HOSTS = False
+    settings.NEWS_FEED_ALLOWED_NETWORKS = []
     net = type("Net", (), {})()
     net.dns = {"cso.example": [PUBLIC_IP]}
     net.lookups = []
@@ -781,7 +781,7 @@ def test_server_that_trickles_bytes_is_cut_off_at_the_time_cap(
 def test_private_and_non_http_addresses_are_refused_by_default(
     world, feed_server, settings, template, words
 ):
-    settings.NEWS_FEED_ALLOW_PRIVATE_HOSTS = False
+    settings.NEWS_FEED_ALLOWED_NETWORKS = []
     feed_server.serve("/feed", GOOD_FEED)
     org = organisation(world, "AL", template.format(port=feed_server.port))
 

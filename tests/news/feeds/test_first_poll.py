@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def server(settings):
-    settings.NEWS_FEED_ALLOW_PRIVATE_HOSTS = True
+    settings.NEWS_FEED_ALLOWED_NETWORKS = ["127.0.0.0/8", "169.254.0.0/16"]
     settings.NEWS_FEED_FIRST_POLL_DAYS = 14
     settings.NEWS_FEED_FIRST_POLL_ITEMS = 5
     server = FeedServer()
