@@ -5,12 +5,18 @@ to make the next poll start afresh, without ETag or Last-Modified). Register
 ``FeedStateViewSet`` from ``wagtail_hooks``.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
+from .feeds import check_source
 from .models import FeedState
 
 
@@ -32,8 +38,38 @@ class SystemRecordPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(FeedState, SystemRecordPermissionPolicy(FeedState))
 
 
+def _test_button(view, pk):
+    """The viewset's "test" URL sits beside its index."""
+    namespace = view.index_url_name.rsplit(":", 1)[0]
+    return Button(
+        _("Test feed"),
+        url=reverse(f"{namespace}:test", args=[pk]),
+        icon_name="radio-full",
+    )
+
+
+class FeedStateIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(_test_button(self, instance.pk))
+        return buttons
+
+
+class FeedStateInspectView(InspectView):
+    @property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        return [*buttons, _test_button(self, self.object.pk)]
+
+
 class FeedStateViewSet(SnippetViewSet):
+    """Feed statuses, each with a "Test feed" that reads the feed now as
+    ``manage.py check_feed`` does (news.feeds.check_source): what would be
+    imported, or why nothing would, with nothing written."""
+
     model = FeedState
+    index_view_class = FeedStateIndexView
+    inspect_view_class = FeedStateInspectView
     icon = "radio-full"
     menu_label = _("Feed status")
     add_to_admin_menu = False
@@ -60,6 +96,30 @@ class FeedStateViewSet(SnippetViewSet):
         "etag",
         "last_modified",
     ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("test/<str:pk>/", self.test_view, name="test"),
+        ]
+
+    def test_view(self, request, pk):
+        if not self.permission_policy.user_has_permission(request.user, "view"):
+            raise PermissionDenied
+        state = get_object_or_404(
+            FeedState.objects.select_related("organisation__country"), pk=pk
+        )
+        organisation = state.organisation
+        languages = organisation.country.languages if organisation.country else []
+        report = check_source(organisation.feed_url, languages[0] if languages else "")
+        title = _("Test of the feed of %(organisation)s") % {
+            "organisation": organisation
+        }
+        return TemplateResponse(
+            request,
+            "news/feed_test.html",
+            {"report": report, "page_title": title, "header_icon": self.icon},
+        )
 
     def get_queryset(self, request):
         """Failing feeds first: they are what someone should look at."""

@@ -11,8 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
 from news import feeds
+from news.models import Country, FeedState, NewsPage, Organisation
 from tests.news.test_feeds import GOOD_FEED, FeedServer
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -111,3 +113,32 @@ def test_metadata_address_stays_refused_inside_an_allowed_network(settings):
         )
         == "a cloud metadata address"
     )
+
+
+def test_feed_status_offers_a_test_that_imports_nothing(server, admin_client):
+    en = Locale.objects.get(language_code="en")
+    country = Country.objects.create(
+        iso_code="AL", name="Albania", languages=["sq"], locale=en
+    )
+    organisation = Organisation.objects.create(
+        name="Test CSO",
+        kind=Organisation.Kind.CSO,
+        country=country,
+        feed_url=server.serve("/feed", GOOD_FEED),
+        locale=en,
+    )
+    state = FeedState.objects.create(organisation=organisation)
+    listing = admin_client.get("/admin/snippets/news/feedstate/")
+    test_url = f"/admin/snippets/news/feedstate/test/{state.pk}/"
+    assert test_url in listing.content.decode()
+    inspect = admin_client.get(f"/admin/snippets/news/feedstate/inspect/{state.pk}/")
+    assert test_url in inspect.content.decode()
+
+    response = admin_client.get(test_url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Volunteers plant trees" in page and "Youth council meets" in page
+    assert not NewsPage.objects.exists()
+    state.refresh_from_db()
+    assert state.last_checked_at is None and state.items_imported == 0
