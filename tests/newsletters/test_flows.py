@@ -356,8 +356,10 @@ def test_suppressed_address_is_never_confirmed(
 ):
     subscribe(client, django_capture_on_commit_callbacks)
     suppress(Subscriber.objects.get().email, "complaint")
+    # Suppression ended the pending subscription; its old link confirms nothing.
+    assert Subscription.objects.get().status == Subscription.Status.COMPLAINED
     client.post(link_in(outbox[0]))
-    assert Subscription.objects.get().status == Subscription.Status.PENDING
+    assert Subscription.objects.get().status == Subscription.Status.COMPLAINED
 
 
 def confirmed_subscriber(client, capture, **overrides):
