@@ -8,6 +8,7 @@ page's edit view answer 500.
 import pytest
 from django.urls import reverse
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+from wagtail_localize.strings import StringValue, extract_strings, restore_strings
 
 from news import feeds
 from news.blocks import RICH_TEXT_FEATURES
@@ -85,3 +86,21 @@ def test_feed_entry_with_a_line_break_opens_in_the_editor(admin_client, programm
     assert "Rreshti një<br/>Rreshti dy" in page.body.raw_data[0]["value"]
     assert_editor_round_trips(page)
     assert_edit_page_opens(admin_client, page)
+
+
+def test_machine_translated_rich_text_is_stored_in_the_editors_form():
+    """An engine may answer ``<br>``; wagtail-localize rebuilds the block's
+    HTML from the segments, and that HTML is what the editor opens."""
+    ((_kind, value),) = body_from_html("Line one<br>Line two <b>bold</b>")
+    template, strings = extract_strings(value.source)
+    translated = [
+        (StringValue("Rreshti një<br>Rreshti dy <b>i trashë</b>"), attrs)
+        for _string, attrs in strings
+    ]
+
+    stored = restore_strings(template, translated)
+
+    assert "Rreshti një<br/>Rreshti dy" in stored
+    assert (
+        CONVERTER.to_database_format(CONVERTER.from_database_format(stored)) == stored
+    )
