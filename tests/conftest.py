@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
@@ -179,25 +180,39 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.insert(0, "_shared_programme")
 
 
-@pytest.fixture(scope="module")
-def _shared_programme(django_db_setup, django_db_blocker):
-    """The programme built once per module inside an outer transaction.
+def shared_in_module(build):
+    """A module-scoped fixture: ``build()`` runs once per test module inside
+    an outer transaction, rolled back after the module.
 
     Each test's own transaction (pytest-django's ``db``) is then a savepoint
-    inside it and rolls back to the built programme, as Django's
-    TestCase.setUpTestData does; building it costs ~100 page publishes, which
-    made this fixture most of the suite's time. Rolled back after the module.
+    inside it and rolls back to the built data, as Django's
+    TestCase.setUpTestData does. Tests that use it must not be transactional.
     """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        built = _build_programme()
-    try:
-        yield built
-    finally:
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                built = build()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return fixture
+
+
+# The programme built once per module (~100 page publishes, which made it
+# most of the suite's time when built for each test).
+_shared_programme = shared_in_module(_build_programme)
 
 
 @pytest.fixture
@@ -226,3 +241,13 @@ def team_user(django_user_model, programme):
         return user
 
     return make
+
+
+def assert_permission_denied(response):
+    """Wagtail's refusal of a signed-in user: back to the dashboard with its
+    "no permission" message (not a login redirect, which would mean the
+    request was not signed in at all)."""
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == "/admin/", response["Location"]
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("do not have permission" in m for m in messages), messages

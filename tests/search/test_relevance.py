@@ -14,6 +14,7 @@ from news.models import Country, EventPage, NewsPage, Organisation
 from news.structure import section_for
 from newsletters.models import NewsletterPage
 from search.query import search
+from tests.conftest import shared_in_module
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +122,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def corpus(db):
+def _build_corpus():
     en = Locale.objects.get(language_code="en")
     countries = {
         iso: Country.objects.create(
@@ -167,21 +167,31 @@ def corpus(db):
     return {"countries": countries, "keys": keys}
 
 
+# Built once for the module; each test rolls back to it.
+_corpus = shared_in_module(_build_corpus)
+
+
+@pytest.fixture
+def corpus(_corpus, db):
+    return _corpus
+
+
 def ranked_keys(corpus, query, locale):
     results = search(query, locale=locale, limit=10)
     return [corpus["keys"].get((hit.type, hit.id), "?") for hit in results.hits]
 
 
-def test_relevance_suite(corpus):
-    failures = []
-    for query, locale, expected, how in CASES:
-        keys = ranked_keys(corpus, query, locale)
-        ok = keys[:1] == [expected] if how == "first" else expected in keys[:3]
-        if not ok:
-            failures.append(
-                f"{query!r} in {locale}: expected {expected} {how}, got {keys}"
-            )
-    assert not failures, "\n".join(failures)
+@pytest.mark.parametrize(
+    ("query", "locale", "expected", "how"),
+    CASES,
+    ids=[f"{query}-{locale}" for query, locale, _, _ in CASES],
+)
+def test_relevance(corpus, query, locale, expected, how):
+    keys = ranked_keys(corpus, query, locale)
+    if how == "first":
+        assert keys[:1] == [expected], f"{query!r} in {locale}: got {keys}"
+    else:
+        assert expected in keys[:3], f"{query!r} in {locale}: got {keys}"
 
 
 def test_results_stay_in_their_locale(corpus):
