@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -180,9 +180,11 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.insert(0, "_shared_programme")
 
 
-def shared_in_module(build):
-    """A module-scoped fixture: ``build()`` runs once per test module inside
-    an outer transaction, rolled back after the module.
+def shared_in_module(build, *requires):
+    """A module-scoped fixture: ``build(*values of requires)`` runs once per
+    test module inside an outer transaction, rolled back after the module.
+    ``requires`` names module-scoped fixtures built first (e.g.
+    "_shared_programme"), whose transactions this one nests in.
 
     Each test's own transaction (pytest-django's ``db``) is then a savepoint
     inside it and rolls back to the built data, as Django's
@@ -190,12 +192,13 @@ def shared_in_module(build):
     """
 
     @pytest.fixture(scope="module")
-    def fixture(django_db_setup, django_db_blocker):
+    def fixture(request, django_db_setup, django_db_blocker):
+        values = [request.getfixturevalue(name) for name in requires]
         with django_db_blocker.unblock():
             outer = transaction.atomic()
             outer.__enter__()
             try:
-                built = build()
+                built = build(*values)
             except BaseException:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
@@ -210,9 +213,36 @@ def shared_in_module(build):
     return fixture
 
 
-# The programme built once per module (~100 page publishes, which made it
-# most of the suite's time when built for each test).
-_shared_programme = shared_in_module(_build_programme)
+@pytest.fixture(scope="session")
+def _programme_snapshot(django_db_setup, django_db_blocker):
+    """The programme built once per session and kept as serialised rows.
+
+    Building it costs ~100 page publishes and translations (~15 s on the CI
+    machine); loading the rows back costs a tenth of that. It is built in a
+    transaction that is rolled back, so the database is left as it was.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        _build_programme()
+        rows = connection.creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    return rows
+
+
+def _restore_programme(rows):
+    """Load the programme's rows (as the session built them) into this
+    database and return its countries and organisations."""
+    connection.creation.deserialize_db_from_string(rows)
+    return {
+        "countries": {iso: Country.objects.get(iso_code=iso) for iso in COUNTRIES},
+        "organisations": {
+            "KCSF": Organisation.objects.get(name="Kosovar Civil Society Foundation"),
+            "CI": Organisation.objects.get(name="Civic Initiatives"),
+        },
+    }
+
+
+# The programme loaded once per module.
+_shared_programme = shared_in_module(_restore_programme, "_programme_snapshot")
 
 
 @pytest.fixture
@@ -222,7 +252,7 @@ def programme(request, db):
     (whose data must be committed for worker processes to see it)."""
     if "_shared_programme" in request.fixturenames:
         return request.getfixturevalue("_shared_programme")
-    return _build_programme()
+    return _restore_programme(request.getfixturevalue("_programme_snapshot"))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ exactly like an unknown id."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page
 from wagtail.permissions import policy_registry
@@ -15,6 +16,7 @@ from news.admin_scope import visible_pages
 from news.models import Country, NewsPage
 from news.structure import ensure_sections, section_for
 from news.teams import ensure_country_teams, team_name
+from tests.conftest import shared_in_module
 
 SECRET = "Unpublished Kosovo submission"
 UNKNOWN = 987654321
@@ -65,10 +67,12 @@ LISTINGS = [
 ]
 
 
-@pytest.fixture
-def world(programme, admin_user):
+def _build_world(programme):
     """A Kosovo draft (never published, in review) under Kosovo's English
     news section, a published Kosovo article, and a regional team."""
+    admin_user = get_user_model().objects.create_superuser(
+        "admin", "admin@example.com", "password"
+    )  # the user pytest-django's admin_user fixture then finds
     en = Locale.objects.get(language_code="en")
     region = Country.objects.create(
         iso_code="EU", name="Regional", languages=["en"], locale=en, is_regional=True
@@ -107,6 +111,14 @@ def world(programme, admin_user):
         "section": section,
         "index": section.get_parent(),
     }
+
+
+_world = shared_in_module(_build_world, "_shared_programme")
+
+
+@pytest.fixture
+def world(_world, programme):
+    return _world
 
 
 @pytest.fixture
