@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml
 
 import icalendar
 import pytest
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
@@ -26,6 +27,7 @@ from news.models import EventPage, NewsPage
 from news.structure import section_for
 from newsletters.models import NewsletterPage
 from newsletters.rendering import render_edition
+from tests.conftest import shared_in_module
 from tests.news.test_plain_text import (
     ATTACK,
     attribute_names,
@@ -153,14 +155,21 @@ def _event(programme):
     return item, page
 
 
-@pytest.fixture
-def marked(client, programme):
-    items = _feed_items(programme) + _submitted_items(client)
+def _build_marked(programme):
+    items = _feed_items(programme) + _submitted_items(Client())
     for page in NewsPage.objects.filter(live=False):
         page.get_latest_revision().publish()
     items += _officer_items(programme)
     event, event_page = _event(programme)
     return {"news": items, "event": event, "event_page": event_page}
+
+
+_marked = shared_in_module(_build_marked, "_shared_programme")
+
+
+@pytest.fixture
+def marked(_marked, programme):
+    return _marked
 
 
 def assert_text(value, expected, item):

@@ -17,6 +17,7 @@ from news.models import Country
 from news.structure import ensure_sections
 from news.teams import ensure_country_teams, team_name
 from newsletters.models import Campaign, Delivery, Subscriber, Subscription
+from tests.conftest import shared_in_module
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.conftest import make_lists
 
@@ -37,8 +38,7 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def world(programme, admin_user):
+def _build_world(programme):
     """A campaign on the list of Kosovo, of Serbia and of the regional team,
     each with a failed delivery to an address of that country."""
     en = Locale.objects.get(language_code="en")
@@ -74,6 +74,14 @@ def world(programme, admin_user):
         )
         campaigns[iso] = (campaign, lists[iso], person, issue)
     return campaigns
+
+
+_world = shared_in_module(_build_world, "_shared_programme")
+
+
+@pytest.fixture
+def world(_world, programme, admin_user):
+    return _world
 
 
 @pytest.fixture
