@@ -20,6 +20,7 @@ from .env import (
     env_int,
     env_list,
     env_str,
+    redis_database,
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -141,12 +142,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when given, is the default broker, result store and cache.
+# Redis, when given, is the default broker and result store (in REDIS_URL's
+# database) and cache (in the next database), so that clearing or evicting
+# the cache never touches queued tasks.
 REDIS_URL = env_str("REDIS_URL")
 
-# Cache: CACHE_URL (redis://...), else REDIS_URL, else files under var/ (shared
-# by the web and worker processes, unlike a per-process memory cache).
-CACHE_URL = env_str("CACHE_URL") or REDIS_URL
+# Cache: CACHE_URL (redis://...), else the database after REDIS_URL's, else
+# files under var/ (shared by the web and worker processes, unlike a
+# per-process memory cache).
+CACHE_URL = env_str("CACHE_URL") or (REDIS_URL and redis_database(REDIS_URL, 1))
 if CACHE_URL:
     CACHES = {
         "default": {

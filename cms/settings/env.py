@@ -55,6 +55,16 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def redis_database(url, offset):
+    """``url`` with its database number moved by ``offset``:
+    redis://host:6379/2 and 1 give redis://host:6379/3 (no number is 0)."""
+    parts = urlsplit(url)
+    number = parts.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ImproperlyConfigured(f"{url!r} names no Redis database number.")
+    return parts._replace(path=f"/{int(number) + offset}").geturl()
+
+
 def require(names):
     """Stop start-up naming every missing variable at once, not one per restart."""
     missing = [name for name in names if not env_str(name)]

@@ -8,10 +8,25 @@ filesystem broker.
 import os
 from pathlib import Path
 
+from .env import redis_database
+
+# pytest-xdist: each worker process has its own test database (pytest-django
+# names it), files and Redis databases; the processes a test starts (Celery
+# workers) inherit these, and the marker keeps them from moving them again.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and os.environ.get("CMS_TEST_PROCESS") != XDIST_WORKER:
+    os.environ["CMS_TEST_PROCESS"] = XDIST_WORKER
+    if os.environ.get("REDIS_URL"):
+        # Three databases each: broker and results, cache, and one spare.
+        os.environ["REDIS_URL"] = redis_database(
+            os.environ["REDIS_URL"], 3 * int(XDIST_WORKER.removeprefix("gw"))
+        )
+
 # Tests keep their files (SQLite, filesystem broker, results) apart from a
 # running `make run`; set before base.py reads it.
 os.environ.setdefault(
-    "VAR_DIR", str(Path(__file__).resolve().parents[2] / "var" / "test")
+    "VAR_DIR",
+    str(Path(__file__).resolve().parents[2] / "var" / "test" / XDIST_WORKER),
 )
 
 from .base import *  # noqa: E402, F403

@@ -144,3 +144,19 @@ def test_embedded_default_needs_no_server(tmp_path):
         "django.core.cache.backends.filebased.FileBasedCache",
         "cms.mail.EmlFileBackend",
     ]
+
+
+def test_broker_and_cache_use_separate_redis_databases():
+    """Clearing or evicting the cache never drops queued tasks."""
+    result = run_manage(
+        "cms.settings.production",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])",
+        extra_env={**PRODUCTION_ENV, "REDIS_URL": "redis://redis.internal:6379/4"},
+    )
+    assert result.returncode == 0, result.stderr
+    broker, cache = result.stdout.splitlines()[-1].split()
+    assert broker == "redis://redis.internal:6379/4"
+    assert cache == "redis://redis.internal:6379/5"
