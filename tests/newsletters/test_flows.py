@@ -1,11 +1,13 @@
 """A visitor subscribes, confirms, changes preferences and leaves, on the pages."""
 
+import datetime
 import re
-import time
 
 import pytest
+import time_machine
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
 from newsletters.links import list_unsubscribe_headers, unsubscribe_url
 from newsletters.models import ConsentEvent, Subscriber, Subscription
@@ -220,12 +222,8 @@ def test_expired_confirmation_link_is_410_and_confirms_nothing(
     subscribe(client, django_capture_on_commit_callbacks)
     path = link_in(outbox[0])
     settings.NEWSLETTERS_CONFIRM_MAX_AGE = 1
-    real = time.time
-    try:
-        time.time = lambda: real() + 10
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=10)):
         response = client.post(path)
-    finally:
-        time.time = real
     assert response.status_code == 410
     assert "Kjo lidhje ka skaduar" in response.content.decode()
     assert Subscription.objects.get().status == Subscription.Status.PENDING

@@ -1,4 +1,5 @@
-"""CSV import at scale: 100,000 rows with duplicates and bad addresses.
+"""CSV import at scale: 100,000 rows with duplicates and bad addresses, each
+accounted for (its speed is a benchmark, not an assertion here).
 
 In a module of its own, building its own programme, and transactional: the
 import commits chunk by chunk as it does in production, so PostgreSQL checks
@@ -6,8 +7,6 @@ each chunk's deferred foreign keys at its commit. Inside a test transaction
 those checks of 100,000 rows all ran at teardown and took minutes (9.5 in
 one CI run).
 """
-
-import time
 
 import pytest
 
@@ -17,7 +16,7 @@ from tests.newsletters.test_import import import_file, officer  # noqa: F401
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.own_programme
-def test_hundred_thousand_rows_import_in_reasonable_time(client, officer):  # noqa: F811
+def test_hundred_thousand_rows_import_exactly(client, officer):  # noqa: F811
     rows = ["email,name,language"]
     for n in range(100_000):
         if n % 1000 == 999:
@@ -27,9 +26,7 @@ def test_hundred_thousand_rows_import_in_reasonable_time(client, officer):  # no
         else:
             rows.append(f"Person{n}@Example.org,Emër Mbiemër {n},sq")
     content = ("\n".join(rows) + "\n").encode()
-    started = time.monotonic()
     job = import_file(client, officer["XK"], content)
-    elapsed = time.monotonic() - started
     assert job.state == "done", job.error
     assert job.rows_total == 100_000
     assert job.imported == 99_800
@@ -38,4 +35,3 @@ def test_hundred_thousand_rows_import_in_reasonable_time(client, officer):  # no
     assert job.rejected[1][0] == 1001
     assert job.rejected[1][1].startswith("invalid email address")
     assert Subscription.objects.filter(mailing_list=officer["XK"]).count() == 99_800
-    assert elapsed < 180, elapsed
