@@ -5,8 +5,10 @@ bounded and recognisable, the campaign status tells the truth throughout."""
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 
 import pytest
+import redis
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -87,8 +89,8 @@ def test_worker_killed_mid_campaign_loses_nobody(programme, audience, workers, s
     at_kill = smtp.count()
     in_flight = Delivery.objects.filter(campaign=campaign, status=D.SENDING).count()
     assert status(campaign) == Campaign.Status.SENDING
-    time.sleep(1)
-    assert smtp.count() == at_kill, "nothing is sent while no worker runs"
+    assert at_kill < 300
+    assert not running_in_group(first.pid), "no process of that worker is left"
     killed_at = time.monotonic()
     workers.start(concurrency=2)
     # Recovery: the dead worker's rows are back in work within the stale
@@ -160,8 +162,34 @@ def test_redis_restarted_mid_campaign_completes(
     assert campaign.deliveries.filter(status=D.SENT).count() == 300
 
 
+def running_in_group(pgid):
+    """Processes of the group that still run (zombies awaiting their reaper
+    do not)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp == pgid and state not in ("Z", "X"):
+            running.append(stat.parent.name)
+    return running
+
+
+def settled(services, campaign):
+    """No chunk waits in the sending queue or in a worker (acknowledged late,
+    a chunk stays in kombu's unacked hash until it ends), and no row is held."""
+    broker = redis.Redis.from_url(services.url)
+    return (
+        not broker.llen("sending")
+        and not broker.hlen("unacked")
+        and not campaign.deliveries.filter(status=D.SENDING).exists()
+    )
+
+
 def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
-    programme, audience, workers, smtp, settings
+    programme, audience, workers, smtp, settings, services
 ):
     addresses = audience(240)
     lists = audience.lists
@@ -184,12 +212,13 @@ def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
     )
     assert preparation.pause(campaign.pk)
     paused_at = smtp.count()
-    time.sleep(2)
+    # Settled: no chunk queued or running (the sending queue and the tasks the
+    # workers hold are empty) and no row claimed; nothing can send any more.
+    until(lambda: settled(services, campaign), 30, "the workers to settle")
     stopped_at = smtp.count()
     # Each running chunk stops at its next check (RECHECK_EVERY messages).
     assert stopped_at - paused_at <= 2 * settings.NEWSLETTERS_SEND_RECHECK_EVERY
-    time.sleep(1)
-    assert smtp.count() == stopped_at and stopped_at < 240
+    assert stopped_at < 240
     assert status(campaign) == Campaign.Status.PAUSED
     assert preparation.resume(campaign.pk)
     until(Watch(campaign), 60, "the campaign to be sent", tick=reconcile)
