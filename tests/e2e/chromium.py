@@ -10,10 +10,12 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shlex
 import shutil
 import subprocess
 import tempfile
+import time
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
@@ -30,8 +32,13 @@ def find_chromium():
 
 
 class Chromium:
-    def __init__(self, binary):
+    """One headless browser. Every wait has a deadline (``timeout`` seconds
+    unless a call says otherwise): a hung browser fails the test, saying what
+    it waited for, instead of hanging the run."""
+
+    def __init__(self, binary, timeout=30):
         self.binary = binary
+        self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="cdp-profile-")
         self.next_id = 0
         self.buffer = b""
@@ -89,8 +96,17 @@ class Chromium:
         with open(log, "rb") as handle:
             return handle.read()[-2000:].decode("utf-8", "replace")
 
-    def _read(self):
+    def _deadline(self, timeout):
+        return time.monotonic() + (self.timeout if timeout is None else timeout)
+
+    def _read(self, deadline, waiting_for):
         while b"\0" not in self.buffer:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.from_browser], [], [], max(left, 0))
+            if not ready:
+                raise TimeoutError(
+                    f"Chromium: no {waiting_for} in time: {self.log_tail()}"
+                )
             chunk = os.read(self.from_browser, 1 << 16)
             if not chunk:
                 raise RuntimeError(f"Chromium closed the pipe: {self.log_tail()}")
@@ -98,7 +114,8 @@ class Chromium:
         raw, self.buffer = self.buffer.split(b"\0", 1)
         return json.loads(raw)
 
-    def call(self, method, session=None, **params):
+    def call(self, method, session=None, timeout=None, **params):
+        deadline = self._deadline(timeout)
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params}
         if session:
@@ -108,20 +125,31 @@ class Chromium:
         except BrokenPipeError as error:
             raise RuntimeError(f"Chromium has exited: {self.log_tail()}") from error
         while True:
-            reply = self._read()
+            reply = self._read(deadline, f"answer to {method}")
             if reply.get("id") == self.next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
             self.events.append(reply)
 
-    def wait_for(self, method, session):
+    def wait_for(self, method, session, where=None, timeout=None):
+        """The first ``method`` event of ``session`` whose params satisfy
+        ``where`` (any, if not given)."""
+
+        def wanted(event):
+            return (
+                event.get("method") == method
+                and event.get("sessionId") == session
+                and (where is None or where(event.get("params", {})))
+            )
+
         for index, event in enumerate(self.events):
-            if event.get("method") == method and event.get("sessionId") == session:
+            if wanted(event):
                 return self.events.pop(index)
+        deadline = self._deadline(timeout)
         while True:
-            event = self._read()
-            if event.get("method") == method and event.get("sessionId") == session:
+            event = self._read(deadline, method)
+            if wanted(event):
                 return event
             self.events.append(event)
 

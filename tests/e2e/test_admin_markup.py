@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from news.models import EventPage, NewsPage, Organisation, Submission
-from tests.conftest import skip_unless_ci
 from tests.news.test_markup_in_every_output import (
     _event,
     _feed_items,
@@ -22,24 +21,12 @@ from tests.news.test_markup_in_every_output import (
 )
 from tests.news.test_plain_text import ATTACK, escaped
 
-from .chromium import Chromium, find_chromium
-
 RECORDER = """
 window.__dialogs = [];
 for (const name of ["alert", "confirm", "prompt", "print"]) {
   window[name] = (...args) => { window.__dialogs.push([name, String(args[0])]); };
 }
 """
-
-
-@pytest.fixture
-def chromium():
-    binary = find_chromium()
-    if binary is None:
-        skip_unless_ci("headless Chromium is not installed (apt-get install chromium)")
-        pytest.fail("CI=true but no Chromium found: .ci/run installs it")
-    with Chromium(binary) as browser:
-        yield browser
 
 
 TEXT = """
@@ -59,10 +46,11 @@ def visit(browser, url):
     browser.call("Page.setLifecycleEventsEnabled", session, enabled=True)
     browser.call("Page.addScriptToEvaluateOnNewDocument", session, source=RECORDER)
     loader = browser.call("Page.navigate", session, url=url)["loaderId"]
-    while True:
-        event = browser.wait_for("Page.lifecycleEvent", session)["params"]
-        if event["loaderId"] == loader and event["name"] == "networkIdle":
-            break
+    browser.wait_for(
+        "Page.lifecycleEvent",
+        session,
+        where=lambda e: e["loaderId"] == loader and e["name"] == "networkIdle",
+    )
     recorded, text = (
         browser.call(
             "Runtime.evaluate", session, expression=expression, returnByValue=True

@@ -11,10 +11,8 @@ import pytest
 from django.conf import settings
 
 from newsletters.rendering import fill, render_edition
-from tests.conftest import REPO, skip_unless_ci
+from tests.conftest import REPO
 from tests.newsletters.compose import NOW, full_issue
-
-from .chromium import Chromium, find_chromium
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +23,6 @@ def screenshot_dir():
     )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def chromium():
-    binary = find_chromium()
-    if binary is None:
-        skip_unless_ci("headless Chromium is not installed (apt-get install chromium)")
-        pytest.fail("CI=true but no Chromium found: .ci/run installs it")
-    with Chromium(binary) as browser:
-        yield browser
 
 
 @pytest.mark.parametrize("language", ["sq", "mk", "tr"])
