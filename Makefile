@@ -32,9 +32,12 @@ run: demo
 	@echo
 	DJANGO_SETTINGS_MODULE=cms.settings.dev PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
 
-## Set up and run the whole test suite (services from the environment, see README).
+## Set up and run the whole test suite (services from the environment, see
+## README), in TEST_PROCESSES processes (pytest-xdist; each test module stays
+## in one process, so what a module builds once is built once).
+TEST_PROCESSES ?= 2
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile --durations=25
 
 ## Lint, format check, Django checks, missing migrations.
 lint: install
