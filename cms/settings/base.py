@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [
     "home",
+    "home.translation",
     "news",
     "newsletters",
     "search",
