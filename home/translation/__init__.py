@@ -3,6 +3,7 @@
 
 Machine translation backends routed by language pair, exact Serbian script
 conversion, per-language translator and reviewer groups with a review
-workflow, scoping of what each language's people may touch, a status of every
-translation, and the fallback read used by the API.
+workflow, scoping of what each language's people may touch, and a status of
+every translation. Which translation a reader gets is home.locales'
+(best_language), shared with the API and newsletters.
 """
