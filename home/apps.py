@@ -17,11 +17,7 @@ class HomeConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Site
 
         from .api_cache import connect_page_signals, invalidate_on_change
-        from .translation.actions import install as guard_review
 
-        # Translations go live only through their language's review, on
-        # every path to Wagtail's page actions (home.translation.actions).
-        guard_review()
         connect_page_signals()
         # A page made private, or a site re-rooted, must leave cached
         # responses at once.

@@ -22,3 +22,37 @@ def fallback_chain(language_code):
         chain.extend(settings.LANGUAGE_FALLBACKS.get(language_code, []))
     chain.append(default)
     return list(dict.fromkeys(code for code in chain if code in known))
+
+
+def best_language(language_code, available, last_resort=None):
+    """The language to serve a reader of ``language_code``: the first code of
+    its fallback chain that is in ``available`` (any collection of codes, or
+    a dict keyed by code), else ``last_resort``.
+
+    The one resolver behind the API, newsletter rendering and campaign
+    preparation. Every chain ends in the default language (English); past
+    it comes the caller's ``last_resort``, returned as given, unchecked, for
+    only the caller knows what it has:
+
+    - campaign preparation passes the newsletter's source language: every
+      subscriber gets an edition, and the source's is always rendered;
+    - newsletter rendering passes the language of the page the editor chose
+      (a featured item, a button's target) if that page is public, else
+      none, and the editor is told the item is not published;
+    - the API passes none, so it answers nothing past the chain: it promises
+      its clients the chain it lists (``fallbacks`` in /locales/), and its
+      news listing filters by that chain in SQL, so a detail or a listing
+      served past it would disagree with the rest.
+
+    The four resolvers it replaces all walked the chain and ended
+    differently: the API with nothing and preparation with the source, as
+    here; rendering with whichever public translation the database returned
+    first, and the translation helpers with the source, then the
+    alphabetically first translation. Those two guesses are gone: a language
+    that neither the reader, nor its chain, nor the author chose is no
+    answer, and an answer that depends on row order is none either.
+    """
+    for code in fallback_chain(language_code):
+        if code in available:
+            return code
+    return last_resort

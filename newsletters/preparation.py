@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from home.locales import fallback_chain
+from home.locales import best_language
 
 from .models import (
     Campaign,
@@ -50,10 +50,7 @@ def live_translations(page):
 def served_language(language, available, source_language):
     """The subscriber's language if there is a live edition in it, else the
     first on its fallback chain that has one, else the source's."""
-    for code in fallback_chain(language):
-        if code in available:
-            return code
-    return source_language
+    return best_language(language, available, source_language)
 
 
 def _source_language(page, translations):

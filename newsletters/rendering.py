@@ -30,7 +30,7 @@ from mjml import mjml2html
 from wagtail.models import Page
 
 from home.api_cache import content_version
-from home.locales import fallback_chain
+from home.locales import best_language
 from home.models import ProgrammeSettings
 from news.models import EventPage, NewsPage
 from news.richtext import public_html
@@ -471,15 +471,14 @@ class _Renderer:
 
     def _localised_public(self, model, page):
         """The public version of ``page`` in this edition's language, else in
-        the first language of its fallback chain that has one."""
+        the first language of its fallback chain that has one, else ``page``
+        itself if public."""
         candidates = published(model).filter(translation_key=page.translation_key)
         by_language = {
             p.locale.language_code: p for p in candidates.select_related("locale")
         }
-        for code in fallback_chain(self.language):
-            if code in by_language:
-                return by_language[code]
-        return next(iter(by_language.values()), None)
+        chosen = next((c for c, p in by_language.items() if p.pk == page.pk), None)
+        return by_language.get(best_language(self.language, by_language, chosen))
 
 
 def email_image(image, alt, width):

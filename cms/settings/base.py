@@ -38,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [
     "home",
+    "home.translation",
     "news",
     "newsletters",
     "search",
@@ -544,7 +545,7 @@ WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
             "libretranslate": {
                 "CLASS": "home.translation.machine.LibreTranslator",
                 "OPTIONS": {
-                    "URL": env_str("LIBRETRANSLATE_URL"),
+                    "LIBRETRANSLATE_URL": env_str("LIBRETRANSLATE_URL"),
                     "API_KEY": env_str("LIBRETRANSLATE_API_KEY"),
                     "TIMEOUT": MACHINE_TRANSLATION_TIMEOUT,
                     "LANGUAGE_CODES": {"sr-latn": "sr"},

@@ -6,7 +6,7 @@ admin's edit, bulk, copy and convert views, the v3 write API, a workflow
 finishing, ``revision.publish()`` and ``publish_scheduled``. Wagtail's views
 build these classes directly rather than through its action registry, so
 the rule is added to the classes themselves, once, at start-up
-(HomeConfig.ready), and holds for every caller:
+(TranslationConfig.ready), and holds for every caller:
 
 - publishing or scheduling a translation takes a reviewer of its language or
   a superuser, even where the caller skips Wagtail's permission checks (a

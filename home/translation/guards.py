@@ -14,7 +14,7 @@ These checks add what the editorial process needs:
 - translations are requested into a language by its own people, or by
   someone who may edit the source.
 
-The admin hooks (home/wagtail_hooks.py) and TranslationScopeMiddleware call
+The admin hooks (wagtail_hooks.py) and TranslationScopeMiddleware call
 them.
 """
 

@@ -15,12 +15,21 @@ the target language approves the page (home.translation.review).
   Serbian Latin; Cyrillic comes back by conversion, exactly).
 - ``ROUTES`` picks the engine per pair: the first configured engine whose
   route matches and which supports both languages.
+
+The DeepL and LibreTranslate engines are wagtail-localize's own translators
+(their options as it documents them, DeepL's glossaries and formality
+included) with the options every engine here shares (EngineMixin); each says
+why it keeps its own ``translate``.
 """
 
 import json
 
 import requests
 from django.utils.module_loading import import_string
+from wagtail_localize.machine_translators import deepl as localize_deepl
+from wagtail_localize.machine_translators import (
+    libretranslate as localize_libretranslate,
+)
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.strings import StringValue
 
@@ -76,35 +85,40 @@ class OfflineTranslator(EngineMixin, BaseMachineTranslator):
         return {string: StringValue(f"{prefix} {string.data}") for string in strings}
 
 
-class DeepLTranslator(EngineMixin, BaseMachineTranslator):
-    """DeepL's v2 API: form-encoded ``text`` (repeated), ``source_lang``,
-    ``target_lang``, ``DeepL-Auth-Key`` header; JSON ``translations``."""
+class DeepLTranslator(EngineMixin, localize_deepl.DeepLTranslator):
+    """wagtail-localize's DeepL translator, with the project's options.
 
-    display_name = "DeepL"
+    Its request is wagtail-localize's (``get_parameters``: the texts, XML tag
+    handling, ``FORMALITY`` and ``GLOSSARY_IDS`` as it documents them, the
+    region kept only on targets such as EN-GB), asked in the languages of
+    ``LANGUAGE_CODES``; ``API_URL`` points it at another DeepL host (a
+    stand-in in tests). ``translate`` is the project's own for one measured
+    reason: wagtail-localize's reads ``translations`` without looking at the
+    status, so a refused key (403) or a spent quota (456) came out as
+    ``KeyError: 'translations'``; here it is the HTTP error that says so
+    (tests/translation/test_machine_backends.py), and ``TIMEOUT`` may be a
+    fraction of a second (wagtail-localize's ``int()`` makes 0.5 a zero
+    timeout, which requests refuses).
+    """
 
-    def endpoint(self):
+    def get_api_endpoint(self):
         if url := self.options.get("API_URL"):
             return url.rstrip("/") + "/v2/translate"
-        free = self.options["AUTH_KEY"].endswith(":fx")
-        host = "api-free.deepl.com" if free else "api.deepl.com"
-        return f"https://{host}/v2/translate"
+        return super().get_api_endpoint()
 
-    def engine_code(self, code):
-        return super().engine_code(code).upper()
+    def get_parameters(self, source_locale, target_locale, strings):
+        return super().get_parameters(
+            EngineLocale(self.engine_code(source_locale.language_code)),
+            EngineLocale(self.engine_code(target_locale.language_code)),
+            strings,
+        )
 
     def translate(self, source_locale, target_locale, strings):
         strings = list(strings)
-        # DeepL takes regional variants (EN-GB) only as targets.
-        source_lang = self.engine_code(source_locale.language_code).split("-")[0]
         response = requests.post(
-            self.endpoint(),
-            data={
-                "text": [string.data for string in strings],
-                "source_lang": source_lang,
-                "target_lang": self.engine_code(target_locale.language_code),
-                "tag_handling": "xml",
-            },
-            headers={"Authorization": f"DeepL-Auth-Key {self.options['AUTH_KEY']}"},
+            self.get_api_endpoint(),
+            self.get_parameters(source_locale, target_locale, strings),
+            headers=self.get_headers(),
             timeout=self.timeout(),
         )
         response.raise_for_status()
@@ -115,27 +129,42 @@ class DeepLTranslator(EngineMixin, BaseMachineTranslator):
         }
 
 
-class LibreTranslator(EngineMixin, BaseMachineTranslator):
-    """LibreTranslate: JSON ``q`` (a list), ``source``, ``target``,
-    ``format=html`` and an optional ``api_key``; JSON ``translatedText``."""
+class LibreTranslator(EngineMixin, localize_libretranslate.LibreTranslator):
+    """wagtail-localize's LibreTranslate translator, with the project's options.
 
-    display_name = "LibreTranslate"
+    ``LIBRETRANSLATE_URL`` and ``API_KEY`` as wagtail-localize names them,
+    the languages of ``LANGUAGE_CODES``, the shared ``TIMEOUT``. ``translate``
+    is the project's own for measured reasons: wagtail-localize's requires
+    ``API_KEY`` (``KeyError`` without it) and always sends ``api_key``, even
+    empty, where a server without keys is asked with none; and it zips a
+    ``translatedText`` answered as one string letter by letter (a strict zip
+    error for any text but one letter), where here it is the one translation.
+    """
+
+    def get_api_endpoint(self):
+        return super().get_api_endpoint().rstrip("/")
+
+    def get_timeout(self):
+        return self.timeout()
+
+    def language_code(self, code):
+        return self.engine_code(code)
 
     def translate(self, source_locale, target_locale, strings):
         strings = list(strings)
         payload = {
             "q": [string.data for string in strings],
-            "source": self.engine_code(source_locale.language_code),
-            "target": self.engine_code(target_locale.language_code),
+            "source": self.language_code(source_locale.language_code),
+            "target": self.language_code(target_locale.language_code),
             "format": "html",
         }
         if api_key := self.options.get("API_KEY"):
             payload["api_key"] = api_key
         response = requests.post(
-            self.options["URL"].rstrip("/") + "/translate",
+            self.get_api_endpoint() + "/translate",
             data=json.dumps(payload),
             headers={"Content-Type": "application/json"},
-            timeout=self.timeout(),
+            timeout=self.get_timeout(),
         )
         response.raise_for_status()
         results = response.json()["translatedText"]

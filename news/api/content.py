@@ -22,7 +22,7 @@ from wagtail.models import Locale
 from home.api_cache import cached_api
 from home.api_errors import BadParameter, Problem
 from home.api_params import MAX_ID, IsoDate
-from home.locales import fallback_chain
+from home.locales import best_language, fallback_chain
 
 from ..models import Country, EventPage, NewsPage, Organisation, Topic
 from ..visibility import published
@@ -275,15 +275,15 @@ def _choose_locales(queryset, code, fallback):
     if not fallback:
         return queryset.filter(locale__language_code=code)
     chain = fallback_chain(code)
-    rank = {language: position for position, language in enumerate(chain)}
     best = {}
     rows = queryset.filter(locale__language_code__in=chain).values_list(
         "pk", "translation_key", "locale__language_code"
     )
     for pk, key, language in rows:
-        if key not in best or rank[language] < best[key][1]:
-            best[key] = (pk, rank[language])
-    return queryset.filter(pk__in=[pk for pk, _rank in best.values()])
+        best.setdefault(key, {})[language] = pk
+    return queryset.filter(
+        pk__in=[pks[best_language(code, pks)] for pks in best.values()]
+    )
 
 
 def _page(queryset, paging):
@@ -380,14 +380,15 @@ def _detail(queryset, page_id, params):
     if not params.locale or params.locale == page.locale.language_code:
         return page, page.locale.language_code
     _locale(params.locale)
-    chain = fallback_chain(params.locale) if params.fallback else [params.locale]
     translations = {
         p.locale.language_code: p
         for p in queryset.filter(translation_key=page.translation_key)
     }
-    for code in chain:
-        if code in translations:
-            return translations[code], params.locale
+    code = (
+        best_language(params.locale, translations) if params.fallback else params.locale
+    )
+    if code in translations:
+        return translations[code], params.locale
     raise Http404("No translation in that locale.")
 
 

@@ -1,12 +1,9 @@
 """Eight content languages, each with a locale and a home page; Montenegrin works."""
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Site
 
-from home.locales import fallback_chain
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -72,23 +69,3 @@ def test_unknown_prefix_is_a_404_not_an_error(client):
     response = client.get("/xx/", follow=True)
     assert response.status_code == 404
     assert response.redirect_chain == [("/en/xx/", 302)]
-
-
-@pytest.mark.parametrize(
-    ("code", "chain"),
-    [
-        ("cnr", ["cnr", "sr-latn", "sr", "en"]),
-        ("sr", ["sr", "sr-latn", "en"]),
-        ("en", ["en"]),
-        ("tr", ["tr", "en"]),
-        ("klingon", ["en"]),
-    ],
-)
-def test_fallback_chain_comes_from_one_setting(code, chain):
-    assert fallback_chain(code) == chain
-
-
-def test_fallback_chain_follows_the_setting_when_changed():
-    fallbacks = {**settings.LANGUAGE_FALLBACKS, "mk": ["sr", "en"]}
-    with override_settings(LANGUAGE_FALLBACKS=fallbacks):
-        assert fallback_chain("mk") == ["mk", "sr", "en"]

@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 from wagtail_localize.strings import StringValue
 
 from home.translation.machine import EngineLocale, RoutingTranslator
@@ -17,6 +18,13 @@ class StandIn(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         StandIn.requests.append((self.path, dict(self.headers), body))
+        if (
+            self.path == "/v2/translate"
+            and "spent-key" in self.headers["Authorization"]
+        ):
+            # DeepL's answer once a key's quota is used up.
+            self.answer(456, {"message": "Quota exceeded"})
+            return
         if self.path == "/v2/translate":
             form = parse_qs(body)
             texts = form["text"]
@@ -33,8 +41,11 @@ class StandIn(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
+        self.answer(200, payload)
+
+    def answer(self, status, payload):
         raw = json.dumps(payload).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
@@ -55,7 +66,7 @@ def stand_in():
     server.server_close()
 
 
-def router(url):
+def router(url, **deepl_options):
     return RoutingTranslator(
         {
             "ENGINES": {
@@ -66,11 +77,15 @@ def router(url):
                         "API_URL": url,
                         "LANGUAGE_CODES": {"en": "en-gb"},
                         "LANGUAGES": ["en", "tr"],
+                        **deepl_options,
                     },
                 },
                 "libretranslate": {
                     "CLASS": "home.translation.machine.LibreTranslator",
-                    "OPTIONS": {"URL": url, "LANGUAGE_CODES": {"sr-latn": "sr"}},
+                    "OPTIONS": {
+                        "LIBRETRANSLATE_URL": url,
+                        "LANGUAGE_CODES": {"sr-latn": "sr"},
+                    },
                 },
                 "offline": {"CLASS": "home.translation.machine.OfflineTranslator"},
             },
@@ -103,6 +118,23 @@ def test_deepl_backend_speaks_deepl_to_a_local_stand_in(stand_in):
     form = parse_qs(body)
     assert form["source_lang"] == ["TR"] and form["target_lang"] == ["EN-GB"]
     assert translator.display_name == "DeepL"
+
+
+def test_deepl_backend_sends_wagtail_localizes_formality_and_glossary(stand_in):
+    translator = router(
+        stand_in, FORMALITY="prefer_less", GLOSSARY_IDS={("TR", "EN-GB"): "g-1"}
+    )
+    run(translator, "tr", "en", "Sivil toplum")
+    form = parse_qs(StandIn.requests[-1][2])
+    assert form["formality"] == ["prefer_less"]
+    assert form["glossary_id"] == ["g-1"]
+    assert form["tag_handling"] == ["xml"]
+
+
+def test_deepl_refusal_is_the_http_error_that_says_so(stand_in):
+    translator = router(stand_in, AUTH_KEY="spent-key:fx")
+    with pytest.raises(requests.HTTPError, match="456"):
+        run(translator, "tr", "en", "Sivil toplum")
 
 
 def test_libretranslate_backend_speaks_libretranslate_to_a_local_stand_in(stand_in):

@@ -1,6 +1,6 @@
-"""Demo data for home: the language teams and their review workflows."""
+"""Demo data for translation: the language teams and their review workflows."""
 
-from .translation.teams import ensure_language_teams
+from .teams import ensure_language_teams
 
 
 def load(log):
