@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from newsletters.models import Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
 
 ALLOWED = 200
 HIDDEN = 403

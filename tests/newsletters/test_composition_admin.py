@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from newsletters.models import NewsletterPage, SenderIdentity
+from newsletters.composition.models import NewsletterPage, SenderIdentity
 from tests.reliability.conftest import free_port
 from tests.reliability.smtpd import SMTPServer
 
