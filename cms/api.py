@@ -34,8 +34,8 @@ from news.api import (
     preview_router,
     submissions_router,
 )
-from newsletters.api import router as newsletter_router
-from newsletters.archive import router as newsletter_archive_router
+from newsletters.audience.subscription_api import router as newsletter_router
+from newsletters.composition.archive_api import router as newsletter_archive_router
 from search.api import router as search_router
 
 # Before ninja builds the routes that use it (``{id:...}``).

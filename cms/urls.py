@@ -51,7 +51,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("submit-news/", submit_news, name="submit_news"),
-    path("newsletter/", include("newsletters.urls")),
+    path("newsletter/", include("newsletters.audience.urls")),
     path("search/", search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

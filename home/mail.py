@@ -10,7 +10,7 @@ answers the same way, in about the same time, whether or not mail is sent and
 whether or not the mail server is up.
 
 Newsletters do not pass through here: their transport
-(``newsletters.backends``) talks to the delivery backend directly.
+(``newsletters.delivery.transports``) talks to the delivery backend directly.
 """
 
 import base64

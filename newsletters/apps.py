@@ -1,3 +1,4 @@
+from anymail.signals import inbound, tracking
 from django.apps import AppConfig
 
 
@@ -6,17 +7,19 @@ class NewslettersConfig(AppConfig):
     verbose_name = "Newsletters"
 
     def ready(self):
-        from anymail.signals import inbound, tracking
+        # Imported here, not at the top: these modules import models, which
+        # Django loads only after every app's AppConfig exists.
+        from news.structure import register_kind
 
-        from .bounces import handle_inbound, handle_tracking
+        # The rooms' Celery tasks, registered in every process (web, tests,
+        # worker): the life cycle enqueues them by name (delivery.enqueue).
+        from .audience import tasks as audience_tasks  # noqa: F401
+        from .audience.bounces import handle_inbound, handle_tracking
+        from .composition.models import NewsletterIndexPage, NewsletterSectionPage
+        from .delivery import tasks as delivery_tasks  # noqa: F401
 
         tracking.connect(handle_tracking, dispatch_uid="newsletters.bounces.tracking")
         inbound.connect(handle_inbound, dispatch_uid="newsletters.bounces.inbound")
-
-        from news.structure import register_kind
-
-        from .models import NewsletterIndexPage, NewsletterSectionPage
-
         register_kind(
             "newsletters",
             NewsletterIndexPage,

@@ -8,7 +8,8 @@ from wagtail.models import Locale
 from news.models import Country, NewsPage
 from news.structure import section_for
 
-from .models import MailingList, NewsletterPage, SenderIdentity
+from .audience.models import MailingList
+from .composition.models import NewsletterPage, SenderIdentity
 
 
 def load(log):

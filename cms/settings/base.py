@@ -453,7 +453,7 @@ NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL = env_int(
 NEWSLETTERS_CONFIRM_MAX_AGE = env_int("NEWSLETTERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
 NEWSLETTERS_MANAGE_MAX_AGE = env_int("NEWSLETTERS_MANAGE_MAX_AGE", 400 * 24 * 3600)
 # Soft bounces (mailbox full, deferred) within a window of days before an
-# address is suppressed (newsletters.bounces).
+# address is suppressed (newsletters.audience.bounces).
 NEWSLETTERS_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTERS_SOFT_BOUNCE_LIMIT", 5)
 NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS", 30)
 # VERP return path: "bounces@example.org" sends as bounces+<token>@example.org;
@@ -465,7 +465,7 @@ NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
 # An import without progress this long has lost its worker: the reconciler
 # (every NEWSLETTERS_RECONCILE_SECONDS) fails it, or queues a lost one again.
 NEWSLETTERS_IMPORT_STALE_SECONDS = env_int("NEWSLETTERS_IMPORT_STALE_SECONDS", 900)
-# Sending campaigns (newsletters.sending): recipients per chunk task; a global
+# Sending campaigns (newsletters.delivery.sending): recipients per chunk task; a global
 # rate in messages per second shared by all workers through Redis (0: none);
 # attempts of a temporarily refused message, with exponential backoff from
 # NEWSLETTERS_SEND_RETRY_SECONDS; deliveries left "sending" this long (a dead
@@ -482,10 +482,10 @@ NEWSLETTERS_SEND_RETRY_SECONDS = env_int("NEWSLETTERS_SEND_RETRY_SECONDS", 60)
 NEWSLETTERS_SEND_STALE_SECONDS = env_int("NEWSLETTERS_SEND_STALE_SECONDS", 600)
 NEWSLETTERS_SEND_RECHECK_EVERY = env_int("NEWSLETTERS_SEND_RECHECK_EVERY", 25)
 NEWSLETTERS_RECONCILE_SECONDS = env_int("NEWSLETTERS_RECONCILE_SECONDS", 60)
-# Test sends from the newsletter editor (newsletters.composition_views):
+# Test sends from the newsletter editor (newsletters.composition.admin_views):
 # addresses one user may mail in an hour.
 NEWSLETTERS_TEST_SENDS_PER_HOUR = env_int("NEWSLETTERS_TEST_SENDS_PER_HOUR", 20)
-# Transport of campaigns and test sends (newsletters.backends): empty CLASS
+# Transport of campaigns and test sends (newsletters.delivery.transports): empty CLASS
 # picks DjangoTransport over EMAIL_DELIVERY_BACKEND (not the mail queue), or
 # AnymailTransport when that is an anymail service.
 NEWSLETTER_BACKEND = {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsletters.models import Subscriber
+from newsletters.audience.models import Subscriber
 
 pytestmark = pytest.mark.django_db
 

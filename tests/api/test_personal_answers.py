@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from newsletters.models import MailingList, Subscriber, Subscription
-from newsletters.tokens import manage_token
+from newsletters.audience.models import MailingList, Subscriber, Subscription
+from newsletters.audience.tokens import manage_token
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 """Acceptance (issue #8): a campaign to 100,000 subscribers of three countries'
 lists in five languages completes with every message accounted for.
 
-The campaign is started as the admin's "send now" does (`preparation.start`)
+The campaign is started as the admin's "send now" does (`lifecycle.start`)
 and everything after that happens in real Celery worker processes (prefork,
 on Redis): preparation (editions frozen per language, deliveries
 materialised), chunk dispatch, per-recipient messages, SMTP into Postfix's
@@ -84,7 +84,7 @@ def seed(tag):
     from wagtail.models import Locale
 
     from news.models import Country
-    from newsletters.models import MailingList
+    from newsletters.audience.models import MailingList
 
     en = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     lists = []
@@ -164,9 +164,9 @@ def main():
     setup_django()
     from django.db.models import Count
 
-    from newsletters import preparation
-    from newsletters.campaign_views import progress_of, report_rows
-    from newsletters.models import Campaign, Delivery
+    from newsletters.delivery import lifecycle
+    from newsletters.delivery.admin_views import progress_of, report_rows
+    from newsletters.delivery.models import Campaign, Delivery
 
     tag = uuid.uuid4().hex[:8]
     print(f"Acceptance: seeding {SUBSCRIBERS:,} subscribers …", flush=True)
@@ -174,7 +174,7 @@ def main():
     lists = seed(tag)
     campaign = Campaign.objects.create(newsletter=page)
     campaign.lists.set(lists)
-    expected = preparation.recipients_by_language(page, lists)
+    expected = lifecycle.recipients_by_language(page, lists)
     print(f"served languages: {expected}", flush=True)
 
     sink = start_sink()
@@ -182,7 +182,7 @@ def main():
     time.sleep(8)  # the worker imports Django and Wagtail before it takes work
     try:
         started = time.perf_counter()
-        assert preparation.start(campaign.pk)
+        assert lifecycle.start(campaign.pk)
         last = None
         while True:
             time.sleep(2)

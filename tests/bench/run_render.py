@@ -36,9 +36,9 @@ def main():
     setup_django()
     from mjml import mjml2html
 
-    from newsletters import rendering
-    from newsletters.message import Personaliser, PreparedMessage, message_id
-    from newsletters.models import Subscriber
+    from newsletters.audience.models import Subscriber
+    from newsletters.composition import rendering
+    from newsletters.delivery.message import Personaliser, PreparedMessage, message_id
 
     page, _country = newsletter_page()
     sources = []

@@ -74,7 +74,7 @@ def newsletter_page():
 
     from news.models import Country
     from news.structure import ensure_sections, section_for
-    from newsletters.models import NewsletterPage
+    from newsletters.composition.models import NewsletterPage
 
     en = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     country = Country.objects.filter(iso_code="XK", locale=en).first()
@@ -106,7 +106,7 @@ def seed_audience(country, n, name):
     """A list with ``n`` confirmed subscribers, made in SQL."""
     from django.db import connection
 
-    from newsletters.models import MailingList
+    from newsletters.audience.models import MailingList
 
     mailing_list = MailingList.objects.create(
         name=name,
@@ -146,7 +146,7 @@ def seed_audience(country, n, name):
 def campaign_for(page, mailing_list):
     from django.utils import timezone
 
-    from newsletters.models import Campaign
+    from newsletters.delivery.models import Campaign
 
     campaign = Campaign.objects.create(
         newsletter=page,
@@ -163,12 +163,12 @@ def campaign_for(page, mailing_list):
 def measure_p6(page, mailing_list):
     from django.db import connection
 
-    from newsletters import preparation
+    from newsletters.delivery import lifecycle
 
     campaign = campaign_for(page, mailing_list)
-    editions = preparation.freeze_editions(campaign)
+    editions = lifecycle.freeze_editions(campaign)
     started = time.perf_counter()
-    rows = preparation.materialise(campaign, editions)
+    rows = lifecycle.materialise(campaign, editions)
     engine = time.perf_counter() - started
 
     baseline_campaign = campaign_for(page, mailing_list)
@@ -307,8 +307,8 @@ def send_and_time(campaign, limit=None):
     from django.db import transaction
     from django.utils import timezone
 
-    from newsletters import preparation
-    from newsletters.models import Campaign, Delivery
+    from newsletters.delivery import lifecycle
+    from newsletters.delivery.models import Campaign, Delivery
 
     worker = start_worker()
     time.sleep(8)  # the worker imports Django and Wagtail before it takes work
@@ -318,7 +318,7 @@ def send_and_time(campaign, limit=None):
                 status=Campaign.Status.SENDING, started_at=timezone.now()
             )
             campaign.refresh_from_db()
-            preparation.dispatch(campaign)
+            lifecycle.dispatch(campaign)
         started = time.perf_counter()
         target = limit or campaign.deliveries.count()
         sent = 0
@@ -329,7 +329,7 @@ def send_and_time(campaign, limit=None):
                 sys.exit("the worker died; see its log")
         elapsed = time.perf_counter() - started
         rss = peak_rss_mb(worker)
-        preparation.cancel(campaign.pk)
+        lifecycle.cancel(campaign.pk)
         return sent, elapsed, rss
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -337,8 +337,8 @@ def send_and_time(campaign, limit=None):
 
 
 def message_size(campaign):
-    from newsletters.message import PreparedMessage
-    from newsletters.rendering import edition_from_dict
+    from newsletters.composition.rendering import edition_from_dict
+    from newsletters.delivery.message import PreparedMessage
 
     edition = campaign.editions.first()
     prepared = PreparedMessage.from_edition(edition_from_dict(edition.data))
@@ -376,9 +376,9 @@ def main():
         print(f"P1: {P1_SIZE:,} recipients …", flush=True)
         p1_list = seed_audience(country, P1_SIZE, f"bench p1 {uuid.uuid4().hex[:6]}")
         p1_campaign = campaign_for(page, p1_list)
-        from newsletters import preparation
+        from newsletters.delivery import lifecycle
 
-        preparation.materialise(p1_campaign, preparation.freeze_editions(p1_campaign))
+        lifecycle.materialise(p1_campaign, lifecycle.freeze_editions(p1_campaign))
         size = message_size(p1_campaign)
         sent, elapsed, rss_small_p1 = send_and_time(p1_campaign)
         engine_rate = sent / elapsed
@@ -401,7 +401,7 @@ def main():
             country, SMALL, f"bench small {uuid.uuid4().hex[:6]}"
         )
         small = campaign_for(page, small_list)
-        preparation.materialise(small, preparation.freeze_editions(small))
+        lifecycle.materialise(small, lifecycle.freeze_editions(small))
         _, _, rss_small = send_and_time(small)
         limit = min(P3_SEND_LIMIT, BIG)
         print(f"P3: {BIG:,} recipients, sending {limit:,} …", flush=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from newsletters.rendering import fill, render_edition
+from newsletters.composition.rendering import fill, render_edition
 from tests.conftest import REPO
 from tests.newsletters.compose import NOW, full_issue
 

@@ -25,8 +25,8 @@ from wagtail.rich_text import RichText
 from news import feeds
 from news.models import EventPage, NewsPage
 from news.structure import section_for
-from newsletters.models import NewsletterPage
-from newsletters.rendering import render_edition
+from newsletters.composition.models import NewsletterPage
+from newsletters.composition.rendering import render_edition
 from tests.conftest import shared_in_module
 from tests.news.test_plain_text import (
     ATTACK,

@@ -13,7 +13,7 @@ from wagtail_localize.operations import TranslationCreator
 
 from news.models import EventPage, NewsPage
 from news.structure import section_for
-from newsletters.models import NewsletterPage
+from newsletters.composition.models import NewsletterPage
 
 TODAY = datetime.date(2026, 11, 20)
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 20, 9, 0))

@@ -3,7 +3,7 @@ from django.core import mail
 from wagtail.models import Locale
 
 from news.models import Country
-from newsletters.models import MailingList
+from newsletters.audience.models import MailingList
 
 HUMAN = {"HTTP_USER_AGENT": "Mozilla/5.0 (test browser)", "REMOTE_ADDR": "203.0.113.7"}
 LISTS = {

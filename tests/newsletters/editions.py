@@ -1,25 +1,8 @@
 """Editions for sending tests, built directly (no MJML), in several scripts."""
 
-from dataclasses import dataclass
+import html
 
-try:
-    from newsletters.rendering import Edition
-except ImportError:  # composition (#6) not merged yet: the contract's shape
-
-    @dataclass(frozen=True)
-    class Edition:
-        page_id: int
-        language: str
-        subject: str
-        preheader: str
-        html: str
-        text: str
-        from_name: str
-        from_email: str
-        reply_to: str
-        web_url: str
-        first_name_fallback: str
-
+from newsletters.composition.rendering import Edition
 
 SAMPLES = {
     "sr": ("Билтен: грађанско друштво", "Здраво %%first_name%%", "пријатељу"),
@@ -61,8 +44,6 @@ def make_edition(language="sr", page_id=1, long_paragraph=True, **overrides):
 
 
 def substituted(template, values, escape):
-    import html
-
     for name, value in values.items():
         token = "%%" + name + "%%"
         template = template.replace(token, html.escape(value) if escape else value)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from newsletters.models import Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
 from tests.conftest import assert_permission_denied
 
 ALLOWED = 200

@@ -5,8 +5,14 @@ import re
 
 import pytest
 
-from newsletters.links import manage_token, unsubscribe_url
-from newsletters.models import ConsentEvent, Subscriber, Subscription
+from newsletters import demo
+from newsletters.audience.links import manage_token, unsubscribe_url
+from newsletters.audience.models import (
+    ConsentEvent,
+    MailingList,
+    Subscriber,
+    Subscription,
+)
 
 from .conftest import HUMAN
 
@@ -178,9 +184,6 @@ def test_unsubscribe_url_is_in_the_readers_language(lists):
 
 @pytest.mark.django_db
 def test_demo_data_gives_every_country_one_public_list(lists):
-    from newsletters import demo
-    from newsletters.models import MailingList
-
     lists["RS"].delete()
     demo.load(lambda message: None)
     demo.load(lambda message: None)

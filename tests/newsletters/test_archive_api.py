@@ -8,7 +8,8 @@ from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction
 
 from news.structure import section_for
-from newsletters.models import NewsletterPage, Subscriber
+from newsletters.audience.models import Subscriber
+from newsletters.composition.models import NewsletterPage
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsletters.models import Subscriber, Subscription, Suppression, is_suppressed
+from newsletters.audience.models import (
+    Subscriber,
+    Subscription,
+    Suppression,
+    is_suppressed,
+)
 
 AUTH = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"esp:s3cret").decode()}
 MAILGUN_KEY = "mailgun-signing-key"

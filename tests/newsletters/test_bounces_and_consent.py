@@ -10,8 +10,8 @@ from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailInboundEvent, inbound
 from django.db import DatabaseError, connection, transaction
 
-from newsletters.addresses import email_hash
-from newsletters.models import (
+from newsletters.audience.addresses import email_hash
+from newsletters.audience.models import (
     AppendOnlyError,
     ConsentEvent,
     Subscriber,
@@ -19,8 +19,8 @@ from newsletters.models import (
     Suppression,
     is_suppressed,
 )
-from newsletters.subscriptions import Context, record
-from newsletters.tokens import return_path_for, subscriber_id_from_return_path
+from newsletters.audience.subscriptions import Context, erase, record
+from newsletters.audience.tokens import ReturnPaths, subscriber_id_from_return_path
 
 WEBHOOK = "/webhooks/anymail/postmark/tracking/"
 AUTH = "HTTP_AUTHORIZATION", "Basic " + base64.b64encode(b"esp:s3cret").decode()
@@ -144,7 +144,7 @@ def test_bounce_of_an_unknown_address_still_suppresses_it(
 @pytest.mark.django_db
 def test_verp_return_path_names_its_subscriber(subscriber, settings):
     settings.NEWSLETTERS_RETURN_PATH = "bounces@mail.example.org"
-    address = return_path_for(subscriber)
+    address = ReturnPaths()(subscriber.pk)
     assert address.startswith(f"bounces+{subscriber.pk}-")
     assert address.endswith("@mail.example.org")
     assert subscriber_id_from_return_path(address) == subscriber.pk
@@ -157,7 +157,7 @@ def test_verp_return_path_names_its_subscriber(subscriber, settings):
 def test_delivery_report_to_a_verp_address_bounces_the_subscriber(subscriber, settings):
     settings.NEWSLETTERS_RETURN_PATH = "bounces@mail.example.org"
     report = EmailMessage()
-    report["To"] = return_path_for(subscriber)
+    report["To"] = ReturnPaths()(subscriber.pk)
     report["From"] = "MAILER-DAEMON@mx.example.net"
     report["Subject"] = "Undelivered Mail Returned to Sender"
     report["Message-ID"] = "<dsn-1@mx.example.net>"
@@ -203,8 +203,6 @@ def test_consent_events_cannot_be_changed_or_deleted(subscriber):
 def test_erasure_keeps_a_hash_and_the_consent_log_without_the_address(
     subscriber, client, lists, django_capture_on_commit_callbacks
 ):
-    from newsletters.subscriptions import erase
-
     record("subscribe", subscriber, Context(source="page"))
     erase(subscriber, Context(source="admin", source_detail="user 1"))
     assert not Subscriber.objects.exists()

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters.models import Campaign, Delivery, Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
+from newsletters.delivery.models import Campaign, Delivery
 from tests.newsletters.compose import intro, newsletter
 
 C = Subscription.Status.CONFIRMED

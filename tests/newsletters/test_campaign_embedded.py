@@ -13,8 +13,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from newsletters import preparation
-from newsletters.models import Campaign, Delivery, Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
+from newsletters.delivery import lifecycle
+from newsletters.delivery.models import Campaign, Delivery
 from tests.conftest import wait_until
 from tests.newsletters.compose import intro, newsletter, translate
 from tests.reliability.smtpd import SMTPServer
@@ -116,7 +117,7 @@ def test_campaign_reaches_every_recipient_through_a_worker_process(
     campaign = Campaign.objects.create(newsletter=page)
     campaign.lists.set([xk])
 
-    assert preparation.start(campaign.pk)
+    assert lifecycle.start(campaign.pk)
     wait_until(
         lambda: Campaign.objects.get(pk=campaign.pk).status == Campaign.Status.SENT,
         timeout=120,

@@ -1,4 +1,4 @@
-"""One rule for campaigns and addresses (newsletters.scoping), as a matrix:
+"""One rule for campaigns and addresses (newsletters.audience.scoping), as a matrix:
 role x action x own/other country. A country's editors follow progress and
 figures; its moderators (and superusers) send, pause, resume and cancel and
 see recipients' addresses; nobody sees another country's campaign, which
@@ -16,7 +16,8 @@ from home.translation.teams import TRANSLATOR, ensure_language_teams, group_name
 from news.models import Country
 from news.structure import ensure_sections
 from news.teams import ensure_country_teams, team_name
-from newsletters.models import Campaign, Delivery, Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
+from newsletters.delivery.models import Campaign, Delivery
 from tests.conftest import shared_in_module
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.conftest import make_lists

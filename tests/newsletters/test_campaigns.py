@@ -9,15 +9,10 @@ from django.core import mail
 from django.utils import timezone
 
 from cms.celery import app
-from newsletters import preparation, sending
-from newsletters.addresses import hash_normalised
-from newsletters.models import (
-    Campaign,
-    Delivery,
-    Subscriber,
-    Subscription,
-    Suppression,
-)
+from newsletters.audience.addresses import hash_normalised
+from newsletters.audience.models import Subscriber, Subscription, Suppression
+from newsletters.delivery import lifecycle, sending
+from newsletters.delivery.models import Campaign, Delivery
 from tests.newsletters.compose import intro, newsletter, translate
 
 C = Subscription.Status.CONFIRMED
@@ -79,7 +74,7 @@ def sent_to(outbox):
 
 def run(campaign, django_capture_on_commit_callbacks, send_at=None):
     with django_capture_on_commit_callbacks(execute=True):
-        started = preparation.start(campaign.pk, send_at)
+        started = lifecycle.start(campaign.pk, send_at)
     campaign.refresh_from_db()
     return started
 
@@ -107,8 +102,8 @@ def test_campaign_reaches_each_subscriber_once_in_their_language(
         email_hash=hash_normalised("gone@example.org"), reason="manual"
     )
 
-    assert preparation.recipients_by_language(issue, [xk, rs]) == {"en": 4, "sq": 2}
-    assert preparation.recipients_by_language(issue, [xk]) == {"en": 3, "sq": 2}
+    assert lifecycle.recipients_by_language(issue, [xk, rs]) == {"en": 4, "sq": 2}
+    assert lifecycle.recipients_by_language(issue, [xk]) == {"en": 3, "sq": 2}
 
     campaign = make_campaign(issue, xk, rs)
     assert run(campaign, django_capture_on_commit_callbacks)
@@ -145,7 +140,7 @@ def test_double_click_starts_once_and_sends_once(
     assert not run(campaign, django_capture_on_commit_callbacks)
     campaign.status = Campaign.Status.SENDING
     campaign.save()
-    preparation.dispatch(campaign)  # a second dispatch finds nothing to claim
+    lifecycle.dispatch(campaign)  # a second dispatch finds nothing to claim
     assert len(eager) == 1
 
 
@@ -158,12 +153,12 @@ def test_preparation_again_adds_only_the_missing_and_not_newcomers(
     campaign = make_campaign(issue, xk)
     campaign.audience_cutoff = timezone.now()
     campaign.save()
-    editions = preparation.freeze_editions(campaign)
-    assert preparation.materialise(campaign, editions) == 5
+    editions = lifecycle.freeze_editions(campaign)
+    assert lifecycle.materialise(campaign, editions) == 5
     campaign.deliveries.filter(subscriber__email="s3@example.org").delete()
     subscribe("late@example.org", "sq", xk)
-    assert preparation.freeze_editions(campaign) == editions
-    assert preparation.materialise(campaign, editions) == 1
+    assert lifecycle.freeze_editions(campaign) == editions
+    assert lifecycle.materialise(campaign, editions) == 1
     emails = set(campaign.deliveries.values_list("subscriber__email", flat=True))
     assert "s3@example.org" in emails and "late@example.org" not in emails
     assert campaign.deliveries.count() == 5
@@ -179,14 +174,14 @@ def test_unsubscribed_mid_campaign_gets_no_later_message(
     campaign.status = Campaign.Status.PREPARING
     campaign.save()
     with django_capture_on_commit_callbacks(execute=False):
-        preparation.prepare(campaign.pk)  # deliveries made, chunks not run
+        lifecycle.prepare(campaign.pk)  # deliveries made, chunks not run
     Subscription.objects.filter(subscriber__email="s4@example.org").update(
         status=Subscription.Status.UNSUBSCRIBED
     )
     Suppression.objects.create(email_hash=hash_normalised("s5@example.org"))
-    for first, last in preparation.chunk_ranges(campaign.pk):
+    for first, last in lifecycle.chunk_ranges(campaign.pk):
         sending.run_chunk(campaign.pk, first, last, "claim-1")
-    preparation.finish_if_done(campaign.pk)
+    lifecycle.finish_if_done(campaign.pk)
     assert sorted(m.to[0] for m in eager) == [f"s{n}@example.org" for n in range(4)]
     skipped = campaign.deliveries.filter(status=Delivery.Status.SKIPPED)
     assert skipped.count() == 2
@@ -204,18 +199,18 @@ def test_pause_stops_and_resume_completes(
     campaign.status = Campaign.Status.PREPARING
     campaign.save()
     with django_capture_on_commit_callbacks(execute=False):
-        preparation.prepare(campaign.pk)
-    (first, last), *rest = preparation.chunk_ranges(campaign.pk)
+        lifecycle.prepare(campaign.pk)
+    (first, last), *rest = lifecycle.chunk_ranges(campaign.pk)
     sending.run_chunk(campaign.pk, first, last, "claim-1")
     assert len(eager) == 3
-    assert preparation.pause(campaign.pk)
+    assert lifecycle.pause(campaign.pk)
     for first, last in rest:
         report = sending.run_chunk(campaign.pk, first, last, "claim-2")
         assert report.stopped == Campaign.Status.PAUSED
     assert len(eager) == 3
-    assert not preparation.finish_if_done(campaign.pk)
+    assert not lifecycle.finish_if_done(campaign.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        assert preparation.resume(campaign.pk)
+        assert lifecycle.resume(campaign.pk)
     campaign.refresh_from_db()
     assert len(eager) == 7 and len({m.to[0] for m in eager}) == 7
     assert campaign.status == Campaign.Status.SENT
@@ -231,9 +226,9 @@ def test_cancel_skips_what_is_not_sent(
     campaign.status = Campaign.Status.PREPARING
     campaign.save()
     with django_capture_on_commit_callbacks(execute=False):
-        preparation.prepare(campaign.pk)
-    assert preparation.cancel(campaign.pk)
-    for first, last in preparation.chunk_ranges(campaign.pk) or [(0, 10**9)]:
+        lifecycle.prepare(campaign.pk)
+    assert lifecycle.cancel(campaign.pk)
+    for first, last in lifecycle.chunk_ranges(campaign.pk) or [(0, 10**9)]:
         sending.run_chunk(campaign.pk, first, last, "claim-1")
     assert eager == []
     assert campaign.deliveries.filter(status=Delivery.Status.SKIPPED).count() == 4
@@ -247,10 +242,10 @@ def test_scheduled_campaign_starts_when_due(
     later = timezone.now() + timezone.timedelta(hours=1)
     run(campaign, django_capture_on_commit_callbacks, send_at=later)
     assert campaign.status == Campaign.Status.SCHEDULED
-    assert preparation.start_due() == []
+    assert lifecycle.start_due() == []
     Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        assert preparation.start_due() == [campaign.pk]
-        assert preparation.start_due() == []
+        assert lifecycle.start_due() == [campaign.pk]
+        assert lifecycle.start_due() == []
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT and len(eager) == 1

@@ -12,7 +12,8 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from newsletters.models import NewsletterPage, SenderIdentity
+from newsletters.composition.models import NewsletterPage, SenderIdentity
+from newsletters.delivery.sending import MAX_TEST_ADDRESSES
 from tests.conftest import assert_permission_denied
 from tests.reliability.conftest import free_port
 from tests.reliability.smtpd import SMTPServer
@@ -201,6 +202,22 @@ def test_test_sends_are_rate_limited_per_user(
     assert response.status_code == 429
     assert "Try again in" in response.content.decode()
     assert smtp_server.count() == 2
+
+
+def test_a_test_send_takes_as_many_addresses_as_the_form_says(
+    client, officer, programme, smtp_server
+):
+    page = newsletter(programme, "XK", "en", [intro("<p>Hi</p>")])
+    url = send_test_url(page)
+    page_text = client.get(url).content.decode()
+    assert f"Up to {MAX_TEST_ADDRESSES} addresses" in page_text
+    too_many = [f"r{n}@example.org" for n in range(MAX_TEST_ADDRESSES + 1)]
+    response = client.post(url, {"addresses": " ".join(too_many)})
+    assert f"At most {MAX_TEST_ADDRESSES} addresses." in response.content.decode()
+    assert smtp_server.count() == 0
+    response = client.post(url, {"addresses": " ".join(too_many[:-1])})
+    assert response.status_code == 200
+    assert smtp_server.count() == MAX_TEST_ADDRESSES
 
 
 def test_test_send_of_invalid_content_or_bad_addresses_is_a_message(

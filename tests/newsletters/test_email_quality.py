@@ -11,8 +11,8 @@ import re
 import pytest
 from django.conf import settings
 
-from newsletters.message import PreparedMessage
-from newsletters.rendering import render_edition
+from newsletters.composition.rendering import render_edition
+from newsletters.delivery.message import PreparedMessage
 
 from .compose import NOW, SAMPLES, full_issue, intro, newsletter
 

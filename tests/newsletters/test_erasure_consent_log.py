@@ -6,9 +6,9 @@ change to the log is possible, in the model layer or in the database."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from newsletters.addresses import email_hash
-from newsletters.models import ConsentEvent, Subscriber, Subscription
-from newsletters.subscriptions import Context, erase, record
+from newsletters.audience.addresses import email_hash
+from newsletters.audience.models import ConsentEvent, Subscriber, Subscription
+from newsletters.audience.subscriptions import Context, erase, record
 
 TABLE = ConsentEvent._meta.db_table
 

@@ -9,9 +9,9 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from newsletters.links import list_unsubscribe_headers, unsubscribe_url
-from newsletters.models import ConsentEvent, Subscriber, Subscription
-from newsletters.subscriptions import suppress
+from newsletters.audience.links import NewsletterLinks, preferences_url, unsubscribe_url
+from newsletters.audience.models import ConsentEvent, Subscriber, Subscription
+from newsletters.audience.subscriptions import suppress
 
 from .conftest import HUMAN
 
@@ -279,7 +279,9 @@ def test_one_click_unsubscribes_only_from_the_lists_of_the_newsletter(
     subscriber = confirmed_subscriber(
         client, django_capture_on_commit_callbacks, countries=["XK", "EU"]
     )
-    headers = list_unsubscribe_headers(subscriber, [lists["EU"]])
+    _unsubscribe, _preferences, headers = NewsletterLinks(
+        subscriber.language, [lists["EU"]]
+    )(subscriber.pk)
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = headers["List-Unsubscribe"].strip("<>")
     assert url.startswith("http://testserver/sq/newsletter/unsubscribe/")
@@ -323,8 +325,6 @@ def test_preferences_add_a_country_only_after_confirmation_and_leave_all(
 ):
     subscriber = confirmed_subscriber(client, django_capture_on_commit_callbacks)
     outbox.clear()
-    from newsletters.links import preferences_url
-
     path = preferences_url(subscriber).removeprefix("http://testserver")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(path, {"countries": ["XK", "EU"], "language": "sq"})

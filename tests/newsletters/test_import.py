@@ -3,14 +3,14 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from newsletters import imports
-from newsletters.models import (
+from newsletters.audience import imports
+from newsletters.audience.models import (
     ConsentEvent,
     ImportJob,
     Subscriber,
     Subscription,
 )
-from newsletters.subscriptions import suppress
+from newsletters.audience.subscriptions import suppress
 
 
 def upload(client, mailing_list, content, name="contacts.csv", encoding="auto"):

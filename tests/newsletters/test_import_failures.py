@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.utils import timezone
 
-from newsletters import imports, tasks
-from newsletters.models import ImportJob, Subscriber
+from newsletters.audience import imports, tasks
+from newsletters.audience.models import ImportJob, Subscriber
 
 CSV = "email,name,language\nana@example.org,Ana,sq\nbeni@example.org,Beni,sq\n"
 

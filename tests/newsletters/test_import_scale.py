@@ -10,7 +10,7 @@ one CI run).
 
 import pytest
 
-from newsletters.models import Subscription
+from newsletters.audience.models import Subscription
 from tests.newsletters.test_import import import_file, officer  # noqa: F401
 
 

@@ -7,20 +7,26 @@ import email.policy
 import socket
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 
-from newsletters.backends import (
+from newsletters.audience.models import Subscriber, Subscription
+from newsletters.audience.tokens import (
+    MANAGE_SALT,
+    ManageClaim,
+    ManageSigner,
+    read_manage_token,
+)
+from newsletters.delivery.message import Personaliser, PreparedMessage, message_id
+from newsletters.delivery.sending import send_test
+from newsletters.delivery.transports import (
     FAILED,
     RETRY,
     SENT,
+    ConnectionLost,
     DjangoTransport,
     Outgoing,
     classify,
 )
-from newsletters.message import PreparedMessage, message_id, recipient_values
-from newsletters.models import Subscriber
-from newsletters.sending import send_test
-from newsletters.tokens import ManageClaim, read_manage_token
 from tests.newsletters.editions import make_edition, substituted
 from tests.reliability.smtpd import SMTPServer
 
@@ -126,7 +132,7 @@ def test_recipient_values_carry_the_subscribers_one_click_link():
         email="ilkay@example.org", name="İlkay Yılmaz", language="tr"
     )
     edition = make_edition("tr")
-    values, headers = recipient_values(subscriber, edition, lists=[3, 1])
+    values, headers = Personaliser(edition, [3, 1])(subscriber)
     assert values["first_name"] == "İlkay"
     assert headers["List-Unsubscribe"] == f"<{values['unsubscribe_url']}>"
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -134,7 +140,7 @@ def test_recipient_values_carry_the_subscribers_one_click_link():
     assert read_manage_token(token) == ManageClaim(subscriber.pk, (1, 3))
     assert values["unsubscribe_url"].startswith("http://testserver/tr/")
     nameless = Subscriber.objects.create(email="x@example.org", language="tr")
-    assert recipient_values(nameless, edition)[0]["first_name"] == "dostum"
+    assert Personaliser(edition)(nameless)[0]["first_name"] == "dostum"
 
 
 @pytest.mark.parametrize(
@@ -173,11 +179,6 @@ def test_one_token_serves_the_newsletters_unsubscribe_and_preference_links(
     """The per-recipient path signs once: both links carry the same token,
     the preferences page opens with it, and one-click unsubscribe with it
     leaves only the campaign's lists."""
-    from django.core import signing
-
-    from newsletters.models import Subscription
-    from newsletters.tokens import MANAGE_SALT, ManageSigner
-
     subscriber = Subscriber.objects.create(email="ilkay@example.org", language="tr")
     for mailing_list in (lists["XK"], lists["EU"]):
         Subscription.objects.create(
@@ -185,9 +186,7 @@ def test_one_token_serves_the_newsletters_unsubscribe_and_preference_links(
             mailing_list=mailing_list,
             status=Subscription.Status.CONFIRMED,
         )
-    values, _headers = recipient_values(
-        subscriber, make_edition("tr"), lists=[lists["XK"]]
-    )
+    values, _headers = Personaliser(make_edition("tr"), [lists["XK"]])(subscriber)
     unsubscribe = values["unsubscribe_url"].removeprefix("http://testserver")
     preferences = values["preferences_url"].removeprefix("http://testserver")
     assert unsubscribe.startswith("/tr/") and preferences.startswith("/tr/")
@@ -246,8 +245,6 @@ def test_send_test_over_smtp_reports_each_address(settings):
 
 
 def test_transport_reports_drop_after_data_as_connection_lost(settings):
-    from newsletters.backends import ConnectionLost
-
     port = free_port()
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -12,9 +12,9 @@ from wagtail.models import PageViewRestriction
 
 from home.models import ProgrammeSettings
 from news.models import Topic
-from newsletters import placeholders, rendering
-from newsletters.models import NewsletterIndexPage, SenderIdentity
-from newsletters.rendering import (
+from newsletters.composition import placeholders, rendering
+from newsletters.composition.models import NewsletterIndexPage, SenderIdentity
+from newsletters.composition.rendering import (
     NewsletterRenderError,
     edition_from_dict,
     edition_to_dict,

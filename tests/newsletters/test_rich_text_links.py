@@ -4,7 +4,7 @@ draft in an email or the web version would hand out its URL."""
 import pytest
 from django.conf import settings
 
-from newsletters.rendering import render_edition
+from newsletters.composition.rendering import render_edition
 
 from .compose import intro, news, newsletter
 

@@ -9,8 +9,8 @@ from unittest import mock
 import time_machine
 from django.utils import timezone
 
-from newsletters import preparation, sending, tasks
-from newsletters.models import Campaign, Delivery
+from newsletters.delivery import enqueue, lifecycle, sending
+from newsletters.delivery.models import Campaign, Delivery
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.test_campaigns import make_campaign, run, subscribe
 
@@ -18,7 +18,7 @@ D = Delivery.Status
 
 
 def prepare(campaign_id):
-    preparation.prepare(campaign_id)
+    lifecycle.prepare(campaign_id)
 
 
 def started_campaign(programme, team_lists, capture, recipients=6):
@@ -29,8 +29,8 @@ def started_campaign(programme, team_lists, capture, recipients=6):
         subscribe(f"reader{number}@example.org", "sq", team_lists["XK"])
     campaign = make_campaign(issue, team_lists["XK"])
     with (
-        mock.patch.object(tasks.send_campaign, "delay", side_effect=prepare),
-        mock.patch.object(tasks.deliver_chunk, "delay"),
+        mock.patch.object(enqueue, "send_campaign", side_effect=prepare),
+        mock.patch.object(enqueue, "deliver_chunk"),
     ):
         assert run(campaign, capture)
     assert campaign.status == Campaign.Status.SENDING
@@ -70,14 +70,14 @@ def test_released_rows_are_handed_out_again_while_other_chunks_progress(
         # is not stalled, yet the dead worker's rows must not wait.
         Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now())
         with (
-            mock.patch.object(tasks.deliver_chunk, "delay") as enqueue,
+            mock.patch.object(enqueue, "deliver_chunk") as enqueued,
             django_capture_on_commit_callbacks(execute=True),
         ):
             done = sending.reconcile()
     assert done["released"] == len(ids)
     assert set(campaign.deliveries.values_list("status", flat=True)) == {D.PENDING}
     covered = set()
-    for call in enqueue.call_args_list:
+    for call in enqueued.call_args_list:
         campaign_id, first, last = call.args
         assert campaign_id == campaign.pk
         assert last - first < 4 or len([i for i in ids if first <= i <= last]) <= 4

@@ -10,8 +10,8 @@ import pytest
 from django.core.mail import get_connection
 
 from cms.celery import app
-from newsletters.backends import FAILED, SENT, DjangoTransport, Outgoing
-from newsletters.models import Campaign
+from newsletters.delivery.models import Campaign
+from newsletters.delivery.transports import FAILED, SENT, DjangoTransport, Outgoing
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.test_campaigns import make_campaign, run, subscribe
 from tests.reliability.smtpd import Recorder, SMTPServer

@@ -10,15 +10,15 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from newsletters.addresses import hash_normalised
-from newsletters.models import (
+from newsletters.audience.addresses import hash_normalised
+from newsletters.audience.models import (
     ConsentEvent,
     ImportJob,
     Subscriber,
     Subscription,
     Suppression,
 )
-from newsletters.subscriptions import Context, record
+from newsletters.audience.subscriptions import Context, record
 from tests.newsletters.compose import intro, newsletter
 
 UNKNOWN = 987654321

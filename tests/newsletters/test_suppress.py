@@ -3,8 +3,13 @@ every subscription of it ends, whoever suppressed it and why."""
 
 import pytest
 
-from newsletters.models import Subscriber, Subscription, Suppression, is_suppressed
-from newsletters.subscriptions import suppress
+from newsletters.audience.models import (
+    Subscriber,
+    Subscription,
+    Suppression,
+    is_suppressed,
+)
+from newsletters.audience.subscriptions import suppress
 
 C = Subscription.Status.CONFIRMED
 

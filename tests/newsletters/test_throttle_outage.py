@@ -4,7 +4,7 @@ process keeps to its share of the global rate, and says so once."""
 import logging
 import socket
 
-from newsletters.throttle import Throttle
+from newsletters.delivery.throttle import Throttle
 
 
 def closed_port():
@@ -16,7 +16,7 @@ def closed_port():
 def test_during_an_outage_each_process_keeps_to_its_share(caplog):
     rate, processes, messages = 50, 4, 200
     throttle = Throttle(rate, f"redis://127.0.0.1:{closed_port()}/0", processes)
-    with caplog.at_level(logging.WARNING, logger="newsletters.throttle"):
+    with caplog.at_level(logging.WARNING, logger="newsletters.delivery.throttle"):
         delays = [throttle.reserve() for _ in range(messages)]
     # The last message may leave only when the process's share of the rate
     # allows: `processes` such processes together send at most `rate` per second.

@@ -17,7 +17,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from cms.celery import app
-from newsletters.models import Subscriber, Subscription
+from newsletters.audience.models import Subscriber, Subscription
 from tests.conftest import REPO, skip_unless_ci, test_database_url, wait_until
 from tests.newsletters.conftest import make_lists
 

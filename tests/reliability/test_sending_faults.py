@@ -13,16 +13,11 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from news.structure import section_for
-from newsletters import preparation, sending
-from newsletters.addresses import hash_normalised
-from newsletters.models import (
-    Campaign,
-    Delivery,
-    NewsletterPage,
-    Subscriber,
-    Subscription,
-    Suppression,
-)
+from newsletters.audience.addresses import hash_normalised
+from newsletters.audience.models import Subscriber, Subscription, Suppression
+from newsletters.composition.models import NewsletterPage
+from newsletters.delivery import lifecycle, sending
+from newsletters.delivery.models import Campaign, Delivery
 
 from .conftest import SENDING_ENV, until
 
@@ -51,7 +46,7 @@ def issue(programme):
 def start(programme, *lists):
     campaign = Campaign.objects.create(newsletter=issue(programme))
     campaign.lists.set(lists)
-    assert preparation.start(campaign.pk)
+    assert lifecycle.start(campaign.pk)
     return campaign
 
 
@@ -203,14 +198,14 @@ def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
     leaving = Subscriber.objects.get(email=addresses[-1])
     workers.start(concurrency=2)
     campaign = start(programme, lists["XK"], lists["RS"])
-    assert not preparation.start(campaign.pk), "a second click changes nothing"
+    assert not lifecycle.start(campaign.pk), "a second click changes nothing"
     until(lambda: smtp.count() >= 20, 60, "sending to begin")
     campaign.refresh_from_db()
-    preparation.dispatch(campaign)  # a second scheduler, a stray re-dispatch
+    lifecycle.dispatch(campaign)  # a second scheduler, a stray re-dispatch
     Subscription.objects.filter(subscriber=leaving).update(
         status=Subscription.Status.UNSUBSCRIBED
     )
-    assert preparation.pause(campaign.pk)
+    assert lifecycle.pause(campaign.pk)
     paused_at = smtp.count()
     # Settled: no chunk queued or running (the sending queue and the tasks the
     # workers hold are empty) and no row claimed; nothing can send any more.
@@ -220,7 +215,7 @@ def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
     assert stopped_at - paused_at <= 2 * settings.NEWSLETTERS_SEND_RECHECK_EVERY
     assert stopped_at < 240
     assert status(campaign) == Campaign.Status.PAUSED
-    assert preparation.resume(campaign.pk)
+    assert lifecycle.resume(campaign.pk)
     until(Watch(campaign), 60, "the campaign to be sent", tick=reconcile)
 
     per_address = Counter(m.to for m in smtp.messages)

@@ -12,7 +12,7 @@ from wagtail.models import Locale, PageViewRestriction
 
 from news.models import Country, EventPage, NewsPage, Organisation
 from news.structure import section_for
-from newsletters.models import NewsletterPage
+from newsletters.composition.models import NewsletterPage
 from search.query import search
 from tests.conftest import shared_in_module
 

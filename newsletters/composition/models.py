@@ -26,7 +26,13 @@ from news.models import (
 )
 from news.visibility import published
 
-from ..blocks import NewsletterBodyBlock
+from .blocks import NewsletterBodyBlock
+from .rendering import (
+    NewsletterRenderError,
+    fill,
+    published_web_html,
+    render_edition,
+)
 
 
 class SenderIdentity(models.Model):
@@ -129,8 +135,6 @@ class NewsletterPageForm(WagtailAdminPageForm):
         super()._post_clean()
         if self._errors:
             return
-        from ..rendering import NewsletterRenderError, render_edition
-
         page = self.instance
         if not page.country_id and self._country() is not None:
             page.country = self._country()
@@ -205,10 +209,8 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
         verbose_name_plural = _("newsletters")
 
     def serve(self, request, *args, **kwargs):
-        """The public web version (newsletters.rendering.published_web_html),
+        """The public web version (composition.rendering.published_web_html),
         with no subscriber's values in it."""
-        from ..rendering import published_web_html
-
         html = published_web_html(self)
         return TemplateResponse(
             request,
@@ -220,8 +222,6 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
     def serve_preview(self, request, mode_name):
         """The email itself, as a subscriber would see it (not the website's
         preview, which CountryOwnedPage would redirect to)."""
-        from ..rendering import NewsletterRenderError, fill, render_edition
-
         try:
             edition = render_edition(self)
         except NewsletterRenderError as error:
@@ -241,6 +241,20 @@ class NewsletterPage(FoldedSearchMixin, CountryOwnedPage):
                 {"page": self, "html": html, "width": 375},
             )
         return HttpResponse(html)
+
+    def previous_issue(self, before):
+        """The issue of the same country and language published last before
+        ``before`` (another issue, not a translation of this one), or None."""
+        previous = (
+            NewsletterPage.objects.live()
+            .filter(locale_id=self.locale_id, first_published_at__lt=before)
+            .exclude(translation_key=self.translation_key)
+        )
+        if self.country_id:
+            previous = previous.filter(
+                country__translation_key=self.country.translation_key
+            )
+        return previous.order_by("-first_published_at").first()
 
     def search_text(self):
         return f"{self.subject} {self.preheader} {streamfield_text(self.body)}"

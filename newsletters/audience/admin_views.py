@@ -1,10 +1,9 @@
 """Wagtail admin views for lists and subscribers, every one scoped by country
-and role through newsletters.scoping (registered in wagtail_hooks): list
+and role through newsletters.audience.scoping (registered in admin_hooks): list
 counts for the country's editors and moderators, everything that shows or
 changes subscribers for its moderators."""
 
 import csv
-import functools
 import json
 
 from django import forms
@@ -14,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from home.locales import content_language_codes
 
+from ..admin_helpers import render_page, safe_cell
 from . import imports
 from .addresses import InvalidAddress, hash_normalised, normalise_email
 from .models import ConsentEvent, ImportJob, Subscription, Suppression
@@ -41,40 +41,6 @@ from .tasks import import_subscribers
 Status = Subscription.Status
 
 
-def _page(request, template, title, context=None, status=200, icon="mail"):
-    return render(
-        request,
-        f"newsletters/admin/{template}.html",
-        {"page_title": title, "header_title": title, "header_icon": icon}
-        | (context or {}),
-        status=status,
-    )
-
-
-def scoped(view):
-    """Out-of-scope or unknown lists, subscribers, imports and campaigns answer
-    the same 403 page with the same text (newsletters.scoping raises Http404
-    for both); an action beyond the user's role in their own scope answers
-    403 saying so. Wagtail would turn PermissionDenied into a redirect to the
-    dashboard; an explicit 403 is what the officer should see.
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (Http404, PermissionDenied) as error:
-            return _page(
-                request,
-                "forbidden",
-                _("Not available"),
-                {"reason": str(error)},
-                status=403,
-            )
-
-    return wrapper
-
-
 def _status_counts():
     return {
         f"n_{status}": Count("subscriptions", filter=Q(subscriptions__status=status))
@@ -88,7 +54,7 @@ def lists_index(request):
         .select_related("country")
         .annotate(**_status_counts())
     )
-    return _page(request, "lists", _("Mailing lists"), {"lists": rows})
+    return render_page(request, "lists", _("Mailing lists"), {"lists": rows})
 
 
 def list_detail(request, pk):
@@ -103,7 +69,7 @@ def list_detail(request, pk):
     for row in counts:
         table[row["status"]][row["subscriber__language"]] = row["n"]
     can_manage = lists_for_user(request.user, MANAGE).filter(pk=pk).exists()
-    return _page(
+    return render_page(
         request,
         "list_detail",
         mailing_list.name,
@@ -129,12 +95,6 @@ class _Echo:
         return value
 
 
-def _safe_cell(value):
-    """Keep spreadsheets from running a cell as a formula."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def list_export(request, pk):
     mailing_list = list_or_404(request.user, pk, MANAGE)
     subs = (
@@ -153,8 +113,8 @@ def list_export(request, pk):
         for sub in subs:
             yield writer.writerow(
                 [
-                    _safe_cell(sub.subscriber.email),
-                    _safe_cell(sub.subscriber.name),
+                    safe_cell(sub.subscriber.email),
+                    safe_cell(sub.subscriber.name),
                     sub.subscriber.language,
                     sub.status,
                     sub.created_at.isoformat(),
@@ -219,7 +179,7 @@ def import_upload(request, pk):
                 state=ImportJob.State.MAPPING,
             )
             return redirect("newsletters_admin:import_mapping", job.pk)
-    return _page(
+    return render_page(
         request,
         "import_upload",
         _("Import subscribers into %(list)s") % {"list": mailing_list},
@@ -261,7 +221,7 @@ def import_mapping(request, pk):
         job.save(update_fields=["mapping", "state"])
         transaction.on_commit(lambda: import_subscribers.delay(job.pk))
         return redirect("newsletters_admin:import_status", job.pk)
-    return _page(
+    return render_page(
         request,
         "import_mapping",
         _("Match the columns of %(file)s") % {"file": job.file_name},
@@ -285,7 +245,7 @@ def import_status(request, pk):
             }
         )
     running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
-    return _page(
+    return render_page(
         request,
         "import_status",
         _("Import of %(file)s") % {"file": job.file_name},
@@ -332,7 +292,7 @@ def subscribers_index(request):
     if language in content_language_codes():
         subscribers = subscribers.filter(language=language)
     page = Paginator(subscribers, 50).get_page(request.GET.get("p"))
-    return _page(
+    return render_page(
         request,
         "subscribers",
         _("Subscribers"),
@@ -361,7 +321,7 @@ def subscriber_detail(request, pk):
     events = ConsentEvent.objects.filter(
         email_hash=hash_normalised(subscriber.email)
     ).filter(Q(mailing_list__in=mine) | Q(mailing_list__isnull=True))
-    return _page(
+    return render_page(
         request,
         "subscriber_detail",
         subscriber.email,
@@ -392,7 +352,7 @@ def subscriber_export(request, pk):
 def subscriber_erase(request, pk):
     """Erase the subscriber; an officer erases what their lists hold, and is
     told when the person stays subscribed to lists they do not manage
-    (newsletters.subscriptions.erase), without naming those lists."""
+    (newsletters.audience.subscriptions.erase), without naming those lists."""
     subscriber = subscriber_or_404(request.user, pk)
     lists = None if request.user.is_superuser else lists_for_user(request.user, MANAGE)
     elsewhere = (
@@ -414,7 +374,7 @@ def subscriber_erase(request, pk):
         else:
             messages.warning(request, PARTIAL_ERASURE)
         return redirect("newsletters_admin:subscribers")
-    return _page(
+    return render_page(
         request,
         "subscriber_erase",
         _("Erase %(email)s") % {"email": subscriber},
@@ -456,7 +416,7 @@ def suppression(request):
         return redirect("newsletters_admin:suppression")
     counts = Suppression.objects.values("reason").annotate(n=Count("pk"))
     reasons = dict(Suppression.Reason.choices)
-    return _page(
+    return render_page(
         request,
         "suppression",
         _("Suppressed addresses"),

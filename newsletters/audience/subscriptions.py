@@ -16,6 +16,7 @@ from home.http import client_ip, user_agent
 from home.ratelimit import hit
 
 from .addresses import hash_normalised
+from .forms import SubscribeForm
 from .links import confirm_url, preferences_url
 from .models import (
     ConsentEvent,
@@ -83,8 +84,6 @@ class Outcome:
 def handle_subscribe(request, data, source):
     """Rate limits, validation, then the request; the answer never tells
     whether the address was known, subscribed or suppressed."""
-    from .forms import SubscribeForm
-
     limit, window = settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_IP
     verdict = hit("newsletter-ip", client_ip(request), limit, window)
     if not verdict.allowed:
@@ -352,7 +351,7 @@ def suppress(email, reason, note=""):
 def export_data(subscriber, lists=None):
     """Everything stored about ``subscriber``, for a data access request.
 
-    With ``lists`` (a country officer's export, see newsletters.scoping): only
+    With ``lists`` (a country officer's export, see newsletters.audience.scoping): only
     the subscriptions and consent events of those lists, and the events that
     concern no list, so an export never reveals another country's lists."""
     digest = hash_normalised(subscriber.email)
@@ -404,7 +403,7 @@ def erase(subscriber, ctx, lists=None):
     that hash, with no address, IP address or user agent) as proof of what
     was consented and when (docs/consent-log.md).
 
-    With ``lists`` (a country officer's erasure, see newsletters.scoping),
+    With ``lists`` (a country officer's erasure, see newsletters.audience.scoping),
     only those lists' part goes when the person is also on other lists: those
     belong to another country's team, and erasing the address would silently
     end that team's subscription too. Then the subscriptions on ``lists`` are

@@ -1,6 +1,6 @@
 """Admin views of composition: a test send of an issue's current draft.
 
-Test sends go through newsletters.sending.send_test, the transport campaigns
+Test sends go through newsletters.delivery.sending.send_test, the transport campaigns
 use, so what arrives is what subscribers will get. They are rate limited per
 user (NEWSLETTERS_TEST_SENDS_PER_HOUR addresses an hour): the form mails any
 address, so it must not become a way to send bulk mail.
@@ -17,28 +17,31 @@ from wagtail.models import Page
 from home.ratelimit import hit
 from news.admin_scope import may_see
 
+from ..delivery.sending import MAX_TEST_ADDRESSES, send_test
 from .models import NewsletterPage
 from .rendering import NewsletterRenderError, render_edition
-from .sending import send_test
-
-MAX_ADDRESSES = 5
 
 
 class SendTestForm(forms.Form):
     addresses = forms.CharField(
         label=gettext_lazy("Send to"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Up to five addresses, one a line or comma-separated."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addresses"].help_text = _(
+            "Up to %(n)d addresses, one a line or comma-separated."
+        ) % {"n": MAX_TEST_ADDRESSES}
 
     def clean_addresses(self):
         raw = self.cleaned_data["addresses"].replace(",", "\n").split()
         addresses = list(dict.fromkeys(a.strip() for a in raw if a.strip()))
         if not addresses:
             raise forms.ValidationError(_("Give at least one address."))
-        if len(addresses) > MAX_ADDRESSES:
+        if len(addresses) > MAX_TEST_ADDRESSES:
             raise forms.ValidationError(
-                _("At most %(n)d addresses.") % {"n": MAX_ADDRESSES}
+                _("At most %(n)d addresses.") % {"n": MAX_TEST_ADDRESSES}
             )
         validate = forms.EmailField().clean
         for address in addresses:

@@ -152,11 +152,6 @@ class ReturnPaths:
         return f"{self.local}+{subscriber_id}-{mac}@{self.domain}"
 
 
-def return_path_for(subscriber):
-    """bounces+<id>-<mac>@domain for NEWSLETTERS_RETURN_PATH, or "" if unset."""
-    return ReturnPaths()(subscriber.pk)
-
-
 def subscriber_id_from_return_path(address):
     """The subscriber id a VERP address names, or None if it is not genuine."""
     base = settings.NEWSLETTERS_RETURN_PATH

@@ -2,7 +2,7 @@
 
 Only what renders reliably in mail clients: no embeds, no forms, no scripts.
 Digest and events blocks hold a query, not items: the items are resolved when
-an edition is frozen for sending (newsletters.rendering).
+an edition is frozen for sending (newsletters.composition.rendering).
 """
 
 from django.core.exceptions import ValidationError

@@ -9,7 +9,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views, composition_views
+from ..admin_helpers import scoped
+from . import admin_views
 from .models import NewsletterPage, SenderIdentity
 
 app_name = "newsletters_composition"
@@ -20,7 +21,7 @@ def register_urls():
     urls = [
         path(
             "pages/<int:page_id>/send-test/",
-            admin_views.scoped(composition_views.send_test_view),
+            scoped(admin_views.send_test_view),
             name="send_test",
         )
     ]

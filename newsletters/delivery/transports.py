@@ -20,6 +20,7 @@ import contextlib
 import smtplib
 from dataclasses import dataclass
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -40,7 +41,7 @@ class Outgoing:
     to: str
     data: bytes
     message_id: str
-    prepared: object = None  # newsletters.message.PreparedMessage
+    prepared: object = None  # newsletters.delivery.message.PreparedMessage
     values: dict | None = None
     headers: dict | None = None
 
@@ -231,8 +232,6 @@ class AnymailTransport(Transport):
         self.backend = get_connection(self.backend_path, fail_silently=False)
 
     def send(self, outgoing):
-        from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
-
         prepared = outgoing.prepared
         subject, text, html = prepared.substitute(outgoing.values or {})
         edition = prepared.edition
@@ -271,9 +270,9 @@ def get_transport():
     transport when the delivery backend is an anymail service, else Django's."""
     conf = getattr(settings, "NEWSLETTER_BACKEND", None) or {}
     default = (
-        "newsletters.backends.AnymailTransport"
+        "newsletters.delivery.transports.AnymailTransport"
         if delivery_backend().startswith("anymail.")
-        else "newsletters.backends.DjangoTransport"
+        else "newsletters.delivery.transports.DjangoTransport"
     )
     cls = import_string(conf.get("CLASS") or default)
     return cls(**conf.get("OPTIONS", {}))

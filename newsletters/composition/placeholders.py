@@ -1,7 +1,7 @@
 """Per-recipient placeholders: the contract between rendering and sending.
 
-An edition (newsletters.rendering) is rendered once per locale with these
-tokens where per-recipient values go; the sending engine (newsletters.message)
+An edition (newsletters.composition.rendering) is rendered once per locale with these
+tokens where per-recipient values go; the sending engine (newsletters.delivery.message)
 splices each recipient's values into the encoded message without rendering
 again. Tokens are plain ASCII that neither Django's autoescape, MJML nor
 quoted-printable encoding alters, and that cannot occur in content by accident

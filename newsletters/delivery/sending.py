@@ -15,26 +15,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import bounces
-from .addresses import InvalidAddress, hash_normalised, normalise_email
-from .backends import RETRY, SENT, ConnectionLost, Outgoing, get_transport
+from ..audience import bounces
+from ..audience.addresses import InvalidAddress, hash_normalised, normalise_email
+from ..audience.models import Subscriber, Subscription, Suppression
+from ..composition.rendering import edition_from_dict
+from . import enqueue, lifecycle
 from .message import (
     Personaliser,
     PreparedMessage,
     message_id,
     sample_message_id,
 )
-from .models import (
-    Campaign,
-    CampaignEdition,
-    Delivery,
-    Subscriber,
-    Subscription,
-    Suppression,
-)
+from .models import Campaign, CampaignEdition, Delivery
 from .throttle import get_throttle
+from .transports import RETRY, SENT, ConnectionLost, Outgoing, get_transport
 
-MAX_TEST_ADDRESSES = 10
+# Addresses of one test send: the form says so, send_test keeps to it.
+MAX_TEST_ADDRESSES = 5
 
 
 @dataclass(frozen=True)
@@ -133,8 +130,6 @@ def _prepared_by_id(edition_id):
 
 def prepared_for(edition_row):
     """The PreparedMessage of a frozen edition, built once per worker process."""
-    from .rendering import edition_from_dict
-
     prepared = _prepared_cache.get(edition_row.pk)
     if prepared is None:
         if len(_prepared_cache) > 64:
@@ -415,8 +410,6 @@ def reconcile():
     came), re-dispatch campaigns without progress (tasks lost before the
     broker had them, a broker restarted empty), re-run stalled preparations,
     and mark finished campaigns sent. Returns what it did, for the log."""
-    from . import preparation, tasks
-
     stale = timezone.now() - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
     done = {"released": 0, "redispatched": [], "prepared": [], "finished": []}
     held = Delivery.objects.filter(
@@ -433,9 +426,9 @@ def reconcile():
         ).update(status=D.PENDING, claimed_by="")
         # No task may cover these rows any more, whatever other chunks of the
         # campaign are doing: hand them out again now.
-        preparation.dispatch_rows(campaign_id, ids)
+        lifecycle.dispatch_rows(campaign_id, ids)
     for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
-        if preparation.finish_if_done(campaign.pk):
+        if lifecycle.finish_if_done(campaign.pk):
             done["finished"].append(campaign.pk)
             continue
         recent = max(
@@ -447,12 +440,12 @@ def reconcile():
         with transaction.atomic():
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
             if locked.status == Campaign.Status.SENDING:
-                preparation.dispatch(locked)
+                lifecycle.dispatch(locked)
                 done["redispatched"].append(campaign.pk)
     for campaign in Campaign.objects.filter(
         status=Campaign.Status.PREPARING, heartbeat_at__lt=stale
     ):
         Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now())
-        tasks.send_campaign.delay(campaign.pk)
+        enqueue.send_campaign(campaign.pk)
         done["prepared"].append(campaign.pk)
     return done

@@ -1,8 +1,8 @@
 """A newsletter page rendered into an Edition: what one locale's subscribers get.
 
 MJML is compiled once per edition; the per-recipient values stay as the
-tokens of newsletters.placeholders so that the sending engine splices them
-into the encoded message (newsletters.message). Digests and events are
+tokens of newsletters.composition.placeholders so that the sending engine splices them
+into the encoded message (newsletters.delivery.message). Digests and events are
 resolved from what the public may see (news.visibility.published) at the
 moment of rendering, which for a campaign is the moment it is frozen.
 
@@ -36,8 +36,8 @@ from news.models import EventPage, NewsPage
 from news.richtext import public_html
 from news.visibility import page_path, published
 
+from ..delivery.models import Campaign, CampaignEdition
 from . import placeholders
-from .models import Campaign, CampaignEdition
 
 EMAIL_WIDTH = 600
 GUTTER = 24
@@ -451,18 +451,7 @@ class _Renderer:
     def _previous_issue_date(self):
         """Since the previous published issue of the same country and
         language, or the last DIGEST_DEFAULT_DAYS days."""
-        from .models import NewsletterPage
-
-        previous = (
-            NewsletterPage.objects.live()
-            .filter(locale_id=self.page.locale_id, first_published_at__lt=self.now)
-            .exclude(translation_key=self.page.translation_key)
-        )
-        if self.page.country_id:
-            previous = previous.filter(
-                country__translation_key=self.page.country.translation_key
-            )
-        previous = previous.order_by("-first_published_at").first()
+        previous = self.page.previous_issue(self.now)
         if previous is not None:
             return timezone.localdate(previous.first_published_at)
         return timezone.localdate(self.now) - datetime.timedelta(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import Country, validate_language_codes
 
-from ..addresses import email_hash
+from .addresses import email_hash
 
 LANGUAGE_CHOICES = settings.WAGTAIL_CONTENT_LANGUAGES
 
@@ -308,7 +308,7 @@ class ImportJob(models.Model):
     already_subscribed = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(default=list)  # [[row number, reason], ...]
     error = models.TextField(blank=True)
-    # Last sign of life of the worker running it (newsletters.imports.reconcile).
+    # Last sign of life of the worker running it (audience.imports.reconcile).
     progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -2,8 +2,8 @@
 report and its CSV. Scoped twice: the newsletter must be a page the officer
 may publish, and every list of a campaign one of their countries' lists; a
 campaign touching another country's list is "not available" (403), like an
-unknown one (newsletters.admin_views.scoped). Who may do what is the one rule
-of newsletters.scoping: the country's editors follow progress and figures;
+unknown one (newsletters.admin_helpers.scoped). Who may do what is the one rule
+of newsletters.audience.scoping: the country's editors follow progress and figures;
 sending, pausing, resuming, cancelling and every view with recipients'
 addresses are its moderators'."""
 
@@ -25,10 +25,9 @@ from django.views.decorators.http import require_POST
 
 from news.admin_scope import may_see
 
-from . import preparation
-from .admin_views import _page
-from .models import Campaign, Delivery, MailingList, NewsletterPage
-from .scoping import (
+from ..admin_helpers import render_page, safe_cell
+from ..audience.models import MailingList
+from ..audience.scoping import (
     MANAGE,
     campaign_or_404,
     campaigns_for_user,
@@ -36,6 +35,9 @@ from .scoping import (
     may,
     may_act_on,
 )
+from ..composition.models import NewsletterPage
+from . import lifecycle
+from .models import Campaign, Delivery
 
 D = Delivery.Status
 
@@ -95,7 +97,7 @@ def send_wizard(request, page_id):
     by_language = None
     if request.method == "POST" and form.is_valid():
         lists = list(form.cleaned_data["lists"])
-        by_language = preparation.recipients_by_language(page, lists)
+        by_language = lifecycle.recipients_by_language(page, lists)
         if "confirm" in request.POST:
             if not sum(by_language.values()):
                 form.add_error("lists", _("Nobody on these lists would receive it."))
@@ -105,10 +107,10 @@ def send_wizard(request, page_id):
                         newsletter=page, created_by=request.user
                     )
                     campaign.lists.set(lists)
-                    preparation.start(campaign.pk, form.cleaned_data["send_at"])
+                    lifecycle.start(campaign.pk, form.cleaned_data["send_at"])
                 messages.success(request, _("Campaign started."))
                 return redirect("newsletters_campaigns:detail", campaign.pk)
-    return _page(
+    return render_page(
         request,
         "campaign_wizard",
         _("Send “%(title)s”") % {"title": page.title},
@@ -123,7 +125,9 @@ def send_wizard(request, page_id):
 
 def campaign_index(request):
     campaigns = campaigns_for_user(request.user).select_related("newsletter")[:200]
-    return _page(request, "campaign_index", _("Campaigns"), {"campaigns": campaigns})
+    return render_page(
+        request, "campaign_index", _("Campaigns"), {"campaigns": campaigns}
+    )
 
 
 def progress_of(campaign):
@@ -155,7 +159,7 @@ def progress_of(campaign):
 
 def campaign_detail(request, pk):
     campaign = campaign_or_404(request.user, pk)
-    return _page(
+    return render_page(
         request,
         "campaign_detail",
         str(campaign.newsletter.title),
@@ -174,9 +178,9 @@ def campaign_progress(request, pk):
 
 
 ACTIONS = {
-    "pause": preparation.pause,
-    "resume": preparation.resume,
-    "cancel": preparation.cancel,
+    "pause": lifecycle.pause,
+    "resume": lifecycle.resume,
+    "cancel": lifecycle.cancel,
 }
 
 
@@ -219,7 +223,7 @@ def campaign_report(request, pk):
         if can_act
         else []
     )
-    return _page(
+    return render_page(
         request,
         "campaign_report",
         _("Report: %(title)s") % {"title": campaign.newsletter.title},
@@ -256,19 +260,13 @@ def campaign_report_csv(request, pk):
     for email, language, status, attempts, sent_at, code, reason in rows.iterator():
         writer.writerow(
             [
-                _csv_safe(email),
+                safe_cell(email),
                 language,
                 status,
                 attempts,
                 sent_at.isoformat() if sent_at else "",
                 code or "",
-                _csv_safe(reason),
+                safe_cell(reason),
             ]
         )
     return response
-
-
-def _csv_safe(value):
-    """No formula injection when the file is opened in a spreadsheet."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

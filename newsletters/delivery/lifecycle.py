@@ -1,5 +1,6 @@
-"""Starting a campaign: who receives it, in which language, editions frozen,
-delivery rows materialised, chunks dispatched.
+"""A campaign's life cycle, its state machine: draft, scheduled, preparing
+(who receives it, in which language, editions frozen, delivery rows
+materialised, chunks dispatched), sending, paused, sent, cancelled, failed.
 
 Every status change happens under the campaign's row lock, so a double click,
 two schedulers or a re-run after a crash move it once. Preparation can run
@@ -17,15 +18,15 @@ from django.utils import timezone
 
 from home.locales import best_language
 
-from .models import (
-    Campaign,
-    CampaignEdition,
-    Delivery,
-    NewsletterPage,
-    Subscriber,
-    Subscription,
-    Suppression,
+from ..audience.models import Subscriber, Subscription, Suppression
+from ..composition.models import NewsletterPage
+from ..composition.rendering import (
+    NewsletterRenderError,
+    edition_to_dict,
+    render_edition,
 )
+from . import enqueue
+from .models import Campaign, CampaignEdition, Delivery
 
 Status = Campaign.Status
 
@@ -109,8 +110,6 @@ def start(campaign_id, send_at=None):
     """Schedule (``send_at`` in the future) or start now. Only a draft starts:
     the second click of a double click finds it started and changes nothing.
     Returns whether this call started it."""
-    from . import tasks
-
     now = timezone.now()
     with transaction.atomic():
         campaign = _locked(campaign_id)
@@ -124,15 +123,13 @@ def start(campaign_id, send_at=None):
         else:
             campaign.status = Status.PREPARING
             campaign.heartbeat_at = now
-            transaction.on_commit(lambda: tasks.send_campaign.delay(campaign_id))
+            transaction.on_commit(lambda: enqueue.send_campaign(campaign_id))
         campaign.save(update_fields=["status", "scheduled_at", "heartbeat_at"])
     return True
 
 
 def start_due():
     """Scheduled campaigns whose time has come begin preparing (beat)."""
-    from . import tasks
-
     started = []
     due = Campaign.objects.filter(
         status=Status.SCHEDULED, scheduled_at__lte=timezone.now()
@@ -145,15 +142,13 @@ def start_due():
             campaign.status = Status.PREPARING
             campaign.heartbeat_at = timezone.now()
             campaign.save(update_fields=["status", "heartbeat_at"])
-            transaction.on_commit(lambda pk=campaign_id: tasks.send_campaign.delay(pk))
+            transaction.on_commit(lambda pk=campaign_id: enqueue.send_campaign(pk))
             started.append(campaign_id)
     return started
 
 
 def prepare(campaign_id):
     """Freeze editions, materialise deliveries, start sending."""
-    from .rendering import NewsletterRenderError
-
     with transaction.atomic():
         campaign = _locked(campaign_id)
         if campaign.status != Status.PREPARING:
@@ -258,8 +253,6 @@ def finish_if_done(campaign_id):
 def freeze_editions(campaign):
     """{language: CampaignEdition} for every language the audience is served
     in, rendered once from the live revision; kept as they are on a re-run."""
-    from .rendering import edition_to_dict, render_edition
-
     page = campaign.newsletter
     translations = live_translations(page)
     source = _source_language(page, translations)
@@ -386,14 +379,12 @@ def dispatch(campaign):
     """Hand a chunk task per range of pending deliveries to the broker once
     the transaction commits. Safe to repeat: a chunk sends only rows it
     claims, and a row is claimed once."""
-    from . import tasks
-
     ranges = chunk_ranges(campaign.pk)
     Campaign.objects.filter(pk=campaign.pk).update(dispatched_at=timezone.now())
 
     def send():
         for first, last in ranges:
-            tasks.deliver_chunk.delay(campaign.pk, first, last)
+            enqueue.deliver_chunk(campaign.pk, first, last)
 
     transaction.on_commit(send)
     return len(ranges)
@@ -403,8 +394,6 @@ def dispatch_rows(campaign_id, ids):
     """Chunk tasks covering the deliveries ``ids`` (released by the
     reconciler), in runs of at most the chunk size, once the transaction
     commits."""
-    from . import tasks
-
     ids = sorted(ids)
     size = settings.NEWSLETTERS_SEND_CHUNK_SIZE
     ranges = [
@@ -414,7 +403,7 @@ def dispatch_rows(campaign_id, ids):
 
     def send():
         for first, last in ranges:
-            tasks.deliver_chunk.delay(campaign_id, first, last)
+            enqueue.deliver_chunk(campaign_id, first, last)
 
     transaction.on_commit(send)
     return len(ranges)

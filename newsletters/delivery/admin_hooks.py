@@ -6,29 +6,27 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, campaign_views
-from .models import NewsletterPage
-from .scoping import MANAGE, VIEW, may
+from ..admin_helpers import scoped
+from ..audience.scoping import MANAGE, VIEW, may
+from ..composition.models import NewsletterPage
+from . import admin_views
 
 app_name = "newsletters_campaigns"
 urlpatterns = [
-    path("", campaign_views.campaign_index, name="index"),
-    path("new/<int:page_id>/", campaign_views.send_wizard, name="new"),
-    path("<int:pk>/", campaign_views.campaign_detail, name="detail"),
-    path("<int:pk>/progress.json", campaign_views.campaign_progress, name="progress"),
-    path("<int:pk>/report/", campaign_views.campaign_report, name="report"),
-    path("<int:pk>/report.csv", campaign_views.campaign_report_csv, name="report_csv"),
-    path("<int:pk>/<str:action>/", campaign_views.campaign_action, name="action"),
+    path("", admin_views.campaign_index, name="index"),
+    path("new/<int:page_id>/", admin_views.send_wizard, name="new"),
+    path("<int:pk>/", admin_views.campaign_detail, name="detail"),
+    path("<int:pk>/progress.json", admin_views.campaign_progress, name="progress"),
+    path("<int:pk>/report/", admin_views.campaign_report, name="report"),
+    path("<int:pk>/report.csv", admin_views.campaign_report_csv, name="report_csv"),
+    path("<int:pk>/<str:action>/", admin_views.campaign_action, name="action"),
 ]
 
 
 @hooks.register("register_admin_urls")
 def register_urls():
-    scoped = [
-        path(str(p.pattern), admin_views.scoped(p.callback), name=p.name)
-        for p in urlpatterns
-    ]
-    return [path("campaigns/", include((scoped, app_name), namespace=app_name))]
+    urls = [path(str(p.pattern), scoped(p.callback), name=p.name) for p in urlpatterns]
+    return [path("campaigns/", include((urls, app_name), namespace=app_name))]
 
 
 class CampaignsMenuItem(MenuItem):

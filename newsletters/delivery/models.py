@@ -1,12 +1,13 @@
 """Campaigns: a newsletter sent to country lists, its editions frozen per
 language, and one delivery row per recipient, which is the truth of what was
-sent (newsletters.preparation fills them, newsletters.sending works them)."""
+sent (newsletters.delivery.lifecycle fills them, newsletters.delivery.sending
+works them)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .audience import MailingList, Subscriber
+from ..audience.models import MailingList, Subscriber
 
 
 class Campaign(models.Model):
@@ -75,7 +76,7 @@ class CampaignEdition(models.Model):
     language = models.CharField(_("language"), max_length=8)
     page_id = models.PositiveIntegerField()
     revision_id = models.PositiveIntegerField(null=True, blank=True)
-    data = models.JSONField()  # newsletters.rendering.edition_to_dict
+    data = models.JSONField()  # newsletters.composition.rendering.edition_to_dict
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 
+import redis
 from django.conf import settings
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,6 @@ class Throttle:
         self.down_until = 0.0
         self.down = False
         if rate > 0 and redis_url:
-            import redis
-
             self.redis = redis.Redis.from_url(
                 redis_url, socket_connect_timeout=1, socket_timeout=1
             )

@@ -99,13 +99,3 @@ class NewsletterLinks:
             self.preferences[0] + token + self.preferences[1],
             headers,
         )
-
-
-def list_unsubscribe_headers(subscriber, lists=None, language=None):
-    """Headers for one newsletter to ``subscriber`` sent to ``lists``.
-
-    A POST of ``List-Unsubscribe=One-Click`` to the URL unsubscribes from those
-    lists without login or cookie; a GET shows a page that changes nothing.
-    Return-Path carries the VERP address when NEWSLETTERS_RETURN_PATH is set.
-    """
-    return NewsletterLinks(language or subscriber.language, lists)(subscriber.pk)[2]

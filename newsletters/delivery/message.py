@@ -19,7 +19,8 @@ from email.message import EmailMessage
 from email.quoprimime import body_encode
 from email.utils import formatdate, make_msgid
 
-from . import links, placeholders
+from ..audience import links
+from ..composition import placeholders
 
 CRLF = b"\r\n"
 SOFT_BREAK = b"=\r\n"
@@ -243,12 +244,6 @@ class Personaliser:
             "preferences_url": preferences,
         }
         return values, headers
-
-
-def recipient_values(subscriber, edition, *, lists=None):
-    """(placeholder values, extra headers) of one ``subscriber`` (see
-    Personaliser, which the sending loop keeps per chunk)."""
-    return Personaliser(edition, lists)(subscriber)
 
 
 def sample_message_id(domain):

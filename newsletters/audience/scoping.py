@@ -13,7 +13,7 @@ says what each role may do with what is in scope:
 A campaign counts as a country's when every one of its lists is; a campaign
 with a list of another country is out of scope as a whole. Anything out of
 scope answers exactly like an unknown id (``Http404`` with the same text,
-shown by newsletters.admin_views.scoped), so its existence is not revealed;
+shown by newsletters.admin_helpers.scoped), so its existence is not revealed;
 what is in scope but beyond the user's role is a ``PermissionDenied`` that
 says so. Translators and other staff without a country team see nothing.
 """
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from news.models import CountryTeam
 from news.teams import countries_for_user
 
-from .models import Campaign, ImportJob, MailingList, Subscriber
+from ..delivery.models import Campaign
+from .models import ImportJob, MailingList, Subscriber
 
 VIEW = "view"
 MANAGE = "manage"
@@ -72,7 +73,7 @@ def subscribers_for_user(user, action=VIEW):
 def subscriber_or_404(user, pk, action=MANAGE):
     """A subscriber on one of the user's lists. Every subscriber view shows
     an address, so the default is MANAGE; what it shows of the subscriber is
-    limited to the user's lists (see newsletters.subscriptions.export_data)."""
+    limited to the user's lists (see newsletters.audience.subscriptions.export_data)."""
     return _in_scope(subscribers_for_user, user, pk, action, _("No such subscriber."))
 
 
