@@ -86,6 +86,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Admin views that name a page answer 404 for pages the user may not see,
+    # before any other check on that page; then the translation routes'
+    # language and review rules (home.translation).
+    "news.admin_scope.PageScopeMiddleware",
+    "home.translation.middleware.TranslationScopeMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -335,25 +340,6 @@ NEWS_FEED_FIRST_POLL_ITEMS = env_int("NEWS_FEED_FIRST_POLL_ITEMS", 5)
 # intranet feeds and tests; metadata addresses stay refused.
 NEWS_FEED_ALLOWED_NETWORKS = env_list("NEWS_FEED_ALLOWED_NETWORKS", [])
 
-CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "home.tasks.heartbeat",
-        "schedule": env_int("HEARTBEAT_SECONDS", 60),
-        "options": {"expires": 55},
-    },
-    "poll-feeds": {
-        "task": "news.tasks.poll_feeds",
-        "schedule": NEWS_FEED_POLL_MINUTES * 60,
-        "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
-    },
-    # Go-live and expiry of pages (Wagtail's publish_scheduled), at the start
-    # of every minute: the admin schedules to the minute.
-    "publish-scheduled": {
-        "task": "home.tasks.publish_scheduled",
-        "schedule": crontab(),
-        "options": {"expires": 55},
-    },
-}
 
 # API response caching (home.api_cache): server-side, invalidated on publish.
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
@@ -492,21 +478,6 @@ NEWSLETTER_BACKEND = {
     "CLASS": env_str("NEWSLETTER_BACKEND_CLASS", ""),
     "OPTIONS": {},
 }
-# No expiry: a reconcile run that waited behind busy chunks must still run
-# (an expired one was discarded, and crashed rows waited minutes).
-CELERY_BEAT_SCHEDULE["newsletters-reconcile"] = {
-    "task": "newsletters.tasks.reconcile_sending",
-    "schedule": NEWSLETTERS_RECONCILE_SECONDS,
-}
-CELERY_BEAT_SCHEDULE["newsletters-reconcile-imports"] = {
-    "task": "newsletters.tasks.reconcile_imports",
-    "schedule": NEWSLETTERS_RECONCILE_SECONDS,
-}
-CELERY_BEAT_SCHEDULE["newsletters-scheduled"] = {
-    "task": "newsletters.tasks.start_scheduled_campaigns",
-    "schedule": 30,
-    "options": {"expires": 30},
-}
 # Bounce and complaint webhooks (/webhooks/anymail/<esp>/tracking/) take HTTP
 # basic auth from ANYMAIL_WEBHOOK_SECRET ("user:password"), read into ANYMAIL
 # above with every other ANYMAIL_<KEY> variable.
@@ -574,7 +545,40 @@ TRANSLATION_STATUS_PAGE_MODELS = [
     "news.EventPage",
     "newsletters.NewsletterPage",
 ]
-# Admin views that name a page answer 404 for pages the user may not see,
-# before any other check on that page.
-MIDDLEWARE = [*MIDDLEWARE, "news.admin_scope.PageScopeMiddleware"]
-MIDDLEWARE = [*MIDDLEWARE, "home.translation.middleware.TranslationScopeMiddleware"]
+
+# Celery beat: every periodic task of every app, in one place (run exactly one
+# beat process in the whole installation).
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {
+        "task": "home.tasks.heartbeat",
+        "schedule": env_int("HEARTBEAT_SECONDS", 60),
+        "options": {"expires": 55},
+    },
+    "poll-feeds": {
+        "task": "news.tasks.poll_feeds",
+        "schedule": NEWS_FEED_POLL_MINUTES * 60,
+        "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
+    },
+    # Go-live and expiry of pages (Wagtail's publish_scheduled), at the start
+    # of every minute: the admin schedules to the minute.
+    "publish-scheduled": {
+        "task": "home.tasks.publish_scheduled",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # No expiry: a reconcile run that waited behind busy chunks must still run
+    # (an expired one was discarded, and crashed rows waited minutes).
+    "newsletters-reconcile": {
+        "task": "newsletters.tasks.reconcile_sending",
+        "schedule": NEWSLETTERS_RECONCILE_SECONDS,
+    },
+    "newsletters-reconcile-imports": {
+        "task": "newsletters.tasks.reconcile_imports",
+        "schedule": NEWSLETTERS_RECONCILE_SECONDS,
+    },
+    "newsletters-scheduled": {
+        "task": "newsletters.tasks.start_scheduled_campaigns",
+        "schedule": 30,
+        "options": {"expires": 30},
+    },
+}
