@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.search.test_relevance import corpus  # noqa: F401 - the shared corpus
-
 URL = "/api/v3/search/"
 
 
-def test_search_endpoint_returns_ranked_hits_with_facets(client, corpus):  # noqa: F811
+def test_search_endpoint_returns_ranked_hits_with_facets(client, corpus):
     response = client.get(URL, {"q": "udruzenje gradjana", "locale": "sr"})
     assert response.status_code == 200
     body = response.json()
@@ -20,7 +18,7 @@ def test_search_endpoint_returns_ranked_hits_with_facets(client, corpus):  # noq
     assert body["facets"]["country"] == {"RS": 1}
 
 
-def test_autocomplete_suggests_titles_from_a_prefix(client, corpus):  # noqa: F811
+def test_autocomplete_suggests_titles_from_a_prefix(client, corpus):
     response = client.get(URL + "autocomplete/", {"q": "kosovar", "locale": "en"})
     assert response.status_code == 200
     titles = [hit["title"] for hit in response.json()["results"]]
@@ -68,7 +66,7 @@ def test_search_is_in_the_openapi_schema(client, db):
     } <= parameters
 
 
-def test_search_page_in_the_readers_language(client, corpus):  # noqa: F811
+def test_search_page_in_the_readers_language(client, corpus):
     response = client.get("/sr/search/", {"q": "Beograd"})
     assert response.status_code == 200
     page = response.content.decode()
