@@ -22,7 +22,7 @@ from wagtail.models import Locale, Page
 from home.api_errors import BadParameter
 from home.locales import fallback_chain
 
-from ..models import Country, NewsPage, Organisation, Topic
+from ..models import Country, NewsListingRow, NewsPage, Organisation, Topic
 from ..visibility import page_path, public_images
 from .serialise import RENDITIONS, absolute, localised_topics
 
@@ -81,9 +81,7 @@ def _cursor():
 
 
 def _tables():
-    from ..readmodel import NewsSummary
-
-    return f"{NewsSummary._meta.db_table} r"
+    return f"{NewsListingRow._meta.db_table} r"
 
 
 def _shown(alias="r"):
