@@ -13,7 +13,7 @@ class NewslettersConfig(AppConfig):
         tracking.connect(handle_tracking, dispatch_uid="newsletters.bounces.tracking")
         inbound.connect(handle_inbound, dispatch_uid="newsletters.bounces.inbound")
 
-        from news.structure import register_kind
+        from news.kinds import register_kind
 
         from .models import NewsletterIndexPage, NewsletterSectionPage
 
