@@ -1,6 +1,7 @@
-"""The news read model: one row per news page the public may see, with its
-listing item already written as JSON, so that a page of the listing is a few
-indexed queries and a join of stored text (benchmark P4).
+"""The news read model: one row (news.models.NewsListingRow) per news page
+the public may see, with its listing item already written as JSON, so that
+a page of the listing is a few indexed queries and a join of stored text
+(benchmark P4).
 
 A row exists exactly for the pages of ``news.visibility.published(NewsPage)``
 except for expiry, which depends on the clock: the listing checks ``live`` and
