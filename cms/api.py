@@ -27,7 +27,7 @@ from home.api_errors import (
     field_error,
 )
 from home.api_params import IdConverter
-from news.api import (
+from news.api.routers import (
     directory_router,
     events_router,
     news_router,

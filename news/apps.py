@@ -6,6 +6,8 @@ class NewsConfig(AppConfig):
     verbose_name = "News, events and organisations"
 
     def ready(self):
+        # Imported here, not at the top: models (and what imports them) can be
+        # imported only once the app registry is ready.
         from wagtail.images import get_image_model
         from wagtail.models import CollectionViewRestriction
 

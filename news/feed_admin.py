@@ -16,7 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from .feeds import check_source
+from .feeds.checking import check_source
 from .models import FeedState
 
 
@@ -64,7 +64,7 @@ class FeedStateInspectView(InspectView):
 
 class FeedStateViewSet(SnippetViewSet):
     """Feed statuses, each with a "Test feed" that reads the feed now as
-    ``manage.py check_feed`` does (news.feeds.check_source): what would be
+    ``manage.py check_feed`` does (news.feeds.checking.check_source): what would be
     imported, or why nothing would, with nothing written."""
 
     model = FeedState

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from home.locales import content_language_codes
 
+from .kinds import default_locale
 from .models import Country, Organisation
-from .structure import default_locale
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_IMAGE_PIXELS = 40_000_000

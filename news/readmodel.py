@@ -1,6 +1,7 @@
-"""The news read model: one row per news page the public may see, with its
-listing item already written as JSON, so that a page of the listing is a few
-indexed queries and a join of stored text (benchmark P4).
+"""The news read model: one row (news.models.NewsListingRow) per news page
+the public may see, with its listing item already written as JSON, so that
+a page of the listing is a few indexed queries and a join of stored text
+(benchmark P4).
 
 A row exists exactly for the pages of ``news.visibility.published(NewsPage)``
 except for expiry, which depends on the clock: the listing checks ``live`` and
@@ -19,12 +20,16 @@ when the table is empty and news pages exist.
 import logging
 
 from django.apps import apps
-from django.db import models
+from django.db import connections
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .api.listing import summaries, to_text
+from .models import Country, NewsListingRow, NewsPage, Organisation, Topic
+from .visibility import page_path, site_root_paths
 
 logger = logging.getLogger(__name__)
 
@@ -39,39 +44,9 @@ ITEM_FIELDS = {
 }  # fmt: skip
 
 
-class NewsSummary(models.Model):
-    """A published news page as the listing shows it (see the module doc)."""
-
-    page = models.OneToOneField(
-        Page, primary_key=True, on_delete=models.CASCADE, related_name="+"
-    )
-    language_code = models.CharField(max_length=100)
-    translation_key = models.UUIDField(db_index=True)
-    country_key = models.UUIDField(db_index=True)
-    organisation_id = models.IntegerField(null=True, db_index=True)
-    date = models.DateField()
-    url = models.CharField(max_length=2000)
-    # The item's JSON before and after its translations list.
-    head = models.TextField()
-    tail = models.TextField()
-
-    class Meta:
-        app_label = "news"
-        indexes = [
-            models.Index(
-                fields=["language_code", "-date", "-page"], name="news_summary_order"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.language_code} {self.url}"
-
-
 def _visible():
     """News pages the public may see, expiry aside: the predicate of
     ``news.visibility.published`` without its clock-dependent part."""
-    from .models import NewsPage
-    from .visibility import site_root_paths
 
     queryset = NewsPage.objects.live().public()
     roots = site_root_paths()
@@ -86,8 +61,6 @@ def _visible():
 def refresh(page_ids):
     """Bring the rows of ``page_ids`` (news page ids; others are ignored) in
     line with the live content: written if visible, deleted if not."""
-    from .api.listing import summaries, to_text
-    from .models import NewsPage
 
     page_ids = set(page_ids)
     if not page_ids:
@@ -96,7 +69,7 @@ def refresh(page_ids):
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         visible = list(_visible().filter(pk__in=chunk).values_list("pk", flat=True))
-        NewsSummary.objects.filter(page_id__in=chunk).delete()
+        NewsListingRow.objects.filter(page_id__in=chunk).delete()
         if not visible:
             continue
         keys = dict(
@@ -108,7 +81,7 @@ def refresh(page_ids):
         for item, row in summaries(visible):
             head, tail = to_text(item).split(SPLIT, 1)
             rows.append(
-                NewsSummary(
+                NewsListingRow(
                     page_id=item["id"],
                     language_code=item["locale"],
                     translation_key=row["translation_key"],
@@ -120,13 +93,12 @@ def refresh(page_ids):
                     tail=", " + tail,
                 )
             )
-        NewsSummary.objects.bulk_create(rows)
+        NewsListingRow.objects.bulk_create(rows)
 
 
 def refresh_subtree(page):
     """Every news page at or below ``page`` (read from the database: a moved
     page's in-memory path is stale)."""
-    from .models import NewsPage
 
     path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first()
     if path is None:
@@ -136,12 +108,11 @@ def refresh_subtree(page):
 
 def rebuild():
     """The whole read model from the live content; returns the row count."""
-    from .models import NewsPage
 
     ids = set(NewsPage.objects.values_list("pk", flat=True))
-    NewsSummary.objects.exclude(page_id__in=ids).delete()
+    NewsListingRow.objects.exclude(page_id__in=ids).delete()
     refresh(ids)
-    return NewsSummary.objects.count()
+    return NewsListingRow.objects.count()
 
 
 # Signal receivers ------------------------------------------------------------
@@ -156,8 +127,6 @@ def _page_published(sender, instance, **kwargs):
     the rows below it only through its URL, so the subtree is rewritten only
     when their stored URLs no longer start with it (publishing the home page
     must not rewrite every item)."""
-    from .models import NewsPage
-    from .visibility import page_path
 
     if isinstance(instance, NewsPage):
         refresh([instance.pk])
@@ -165,7 +134,7 @@ def _page_published(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.pk).values("path", "url_path").first()
     if page is None:
         return
-    below = NewsSummary.objects.filter(
+    below = NewsListingRow.objects.filter(
         page__path__startswith=page["path"], page__depth__gt=instance.depth
     )
     for code in below.values_list("language_code", flat=True).distinct():
@@ -191,7 +160,6 @@ def _site_changed(sender, **kwargs):
 
 def _pages_using(model, pk):
     """Ids of the news pages whose item embeds the ``model`` row ``pk``."""
-    from .models import Country, NewsPage, Organisation, Topic
 
     pages = NewsPage.objects.all()
     if model is Country:
@@ -225,15 +193,15 @@ def _rendition_deleted(sender, instance, **kwargs):
 
 
 def _build_if_empty(sender, using="default", **kwargs):
-    from django.db import connections
-
-    from .models import NewsPage
 
     if using != "default":
         return
-    if NewsSummary._meta.db_table not in connections[using].introspection.table_names():
+    if (
+        NewsListingRow._meta.db_table
+        not in connections[using].introspection.table_names()
+    ):
         return  # migrated backwards past the read model
-    if NewsSummary.objects.exists():
+    if NewsListingRow.objects.exists():
         return
     if NewsPage.objects.filter(live=True).exists():
         logger.info("news read model: %d rows built", rebuild())
@@ -242,7 +210,6 @@ def _build_if_empty(sender, using="default", **kwargs):
 def connect():
     """Called from news.signals.connect(), after the country-on-move receiver
     (a moved page's country must be updated before its row is written)."""
-    from .models import Country, NewsPage, Organisation, Topic
 
     uid = "news.readmodel"
     page_published.connect(_page_published, dispatch_uid=f"{uid}:published")

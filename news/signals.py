@@ -3,10 +3,11 @@ connect the media and read-model receivers."""
 
 from wagtail.signals import post_page_move
 
+from . import media, readmodel
+from .models import CountryOwnedPage
+
 
 def update_country_on_move(sender, instance, **kwargs):
-    from .models import CountryOwnedPage
-
     page = instance.specific
     if not isinstance(page, CountryOwnedPage):
         return
@@ -18,8 +19,6 @@ def update_country_on_move(sender, instance, **kwargs):
 
 def connect():
     post_page_move.connect(update_country_on_move, dispatch_uid="news.country_on_move")
-    from . import media, readmodel
-
     # Images a published page shows are made public before its row is written.
     media.connect()
     readmodel.connect()

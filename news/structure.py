@@ -5,48 +5,14 @@ country's review workflow hang on them, and intake files drafts under them.
 Every function here is idempotent.
 """
 
-from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale
 
 from home.models import HomePage
 
-from .models import (
-    Country,
-    EventIndexPage,
-    EventSectionPage,
-    NewsIndexPage,
-    NewsSectionPage,
-)
-
-# Apps that own country-sectioned trees of their own (newsletters) add them
-# with ``register_kind`` from their AppConfig.ready: news may not import them.
-INDEX_TITLES = {
-    "news": {
-        "en": "News", "sq": "Lajme", "bs": "Vijesti", "mk": "Вести",
-        "cnr": "Vijesti", "sr": "Вести", "sr-latn": "Vesti", "tr": "Haberler",
-    },
-    "events": {
-        "en": "Events", "sq": "Ngjarje", "bs": "Događaji", "mk": "Настани",
-        "cnr": "Događaji", "sr": "Догађаји", "sr-latn": "Događaji", "tr": "Etkinlikler",
-    },
-}  # fmt: skip
-
-KINDS = {
-    "news": (NewsIndexPage, NewsSectionPage),
-    "events": (EventIndexPage, EventSectionPage),
-}
-
-
-def register_kind(key, index_model, section_model, titles):
-    """Another country-sectioned tree: ensure_sections, section_for and the
-    country teams' permissions and workflow then cover it too."""
-    KINDS[key] = (index_model, section_model)
-    INDEX_TITLES[key] = titles
-
-
-def default_locale():
-    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+from .kinds import INDEX_TITLES, KINDS, default_locale
+from .models import Country
+from .teams import ensure_country_teams
 
 
 @transaction.atomic
@@ -72,8 +38,6 @@ def section_for(country, locale, key="news"):
     )
     if section is not None:
         return section
-    from .teams import ensure_country_teams
-
     source_country = country.get_translation_or_none(default_locale()) or country
     section = _translate(_source_section(key, source_country), locale, key, country)
     # A section made on demand gets its team's permissions and workflow at once.

@@ -9,14 +9,14 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from . import feeds
+from .feeds import polling
 
 
 @shared_task(name="news.tasks.poll_feeds", ignore_result=True)
 def poll_feeds():
     """Enqueue ``poll_feed`` for every organisation with a feed, once each."""
     expires = settings.NEWS_FEED_POLL_MINUTES * 60
-    organisation_ids = feeds.feed_organisation_ids()
+    organisation_ids = polling.feed_organisation_ids()
     for organisation_id in organisation_ids:
         transaction.on_commit(
             lambda pk=organisation_id: poll_feed.apply_async(args=[pk], expires=expires)
@@ -27,8 +27,8 @@ def poll_feeds():
 @shared_task(name="news.tasks.poll_feed")
 def poll_feed(organisation_id):
     """Poll one organisation's feed. Never raises: failures are recorded on its
-    FeedState (see ``news.feeds.poll_organisation``)."""
-    result = feeds.poll_organisation(organisation_id)
+    FeedState (see ``news.feeds.polling.poll_organisation``)."""
+    result = polling.poll_organisation(organisation_id)
     return {
         "organisation": result.organisation_id,
         "status": result.status,

@@ -19,8 +19,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from .kinds import KINDS, default_locale
 from .models import Country, CountryTeam
-from .structure import KINDS, default_locale
 
 PAGE_PERMISSIONS = {
     CountryTeam.Role.EDITOR: ["add_page", "change_page"],
@@ -123,19 +123,3 @@ def countries_for_user(user, role=None):
         teams = teams.filter(role=role)
     keys = Country.objects.filter(teams__in=teams).values("translation_key")
     return Country.objects.filter(locale=default_locale(), translation_key__in=keys)
-
-
-def team_members(country, role=None):
-    """Active users in the country's teams (for notifications)."""
-    from django.contrib.auth import get_user_model
-
-    teams = CountryTeam.objects.filter(
-        countries__translation_key=country.translation_key
-    )
-    if role is not None:
-        teams = teams.filter(role=role)
-    return (
-        get_user_model()
-        .objects.filter(groups__country_team__in=teams, is_active=True)
-        .distinct()
-    )

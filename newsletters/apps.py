@@ -9,7 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules import models, which
         # Django loads only after every app's AppConfig exists.
-        from news.structure import register_kind
+        from news.kinds import register_kind
 
         # The rooms' Celery tasks, registered in every process (web, tests,
         # worker): the life cycle enqueues them by name (delivery.enqueue).

@@ -131,13 +131,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Statements run on server-binding cursors (the news listing's, see
-    # news.api.listing) are prepared after this many runs on a connection;
-    # Django's default cursors never are. Empty behind PgBouncer in
-    # transaction mode.
+    # Server-side binding (Django's supported option for psycopg 3): queries
+    # are sent with their parameters apart, so psycopg prepares a statement
+    # after it has run ``prepare_threshold`` times on a connection. Planning
+    # the news listing's query costs PostgreSQL more than running it; with
+    # persistent connections it is planned once per connection. The option
+    # is per connection (per DATABASES alias), not per query: a second alias
+    # for the listing alone would be another connection, outside the
+    # request's transaction, so every query binds server-side. Empty the
+    # threshold behind PgBouncer in transaction mode (nothing is prepared).
     _threshold = env_str("DATABASE_PREPARE_THRESHOLD", "5")
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        int(_threshold) if _threshold else None
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=int(_threshold) if _threshold else None,
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,7 +2,7 @@
 
 Newsletter issues sit under their country's section (the regional entry
 included), so the country teams' subtree permissions and review workflow
-scope them exactly as they scope news (news.structure.register_kind).
+scope them exactly as they scope news (news.kinds.register_kind).
 """
 
 from django import forms

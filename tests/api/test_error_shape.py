@@ -60,7 +60,7 @@ def test_an_unexpected_failure_is_a_json_500_without_traceback(
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals /work/main/settings.py")
 
-    monkeypatch.setattr("news.api.content.news_listing", broken)
+    monkeypatch.setattr("news.api.news.news_listing", broken)
     response = Client(raise_request_exception=False).get("/api/v3/news/")
     assert_problem(response, 500)
     assert b"secret internals" not in response.content

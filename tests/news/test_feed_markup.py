@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape as xml
 
 import pytest
 
-from news import feeds
+from news.feeds import parsing, polling
 from news.models import NewsPage
 from tests.news.test_plain_text import ATTACK, escaped, read_as_html, visible
 
@@ -37,7 +37,7 @@ def atom(value, kind):
 
 def imported(programme, document):
     organisation = programme["organisations"]["KCSF"]
-    count, problems = feeds.import_entries(organisation, feeds.parse(document))
+    count, problems = polling.import_entries(organisation, parsing.parse(document))
     assert (count, problems) == (1, [])
     return NewsPage.objects.get(organisation=organisation)
 

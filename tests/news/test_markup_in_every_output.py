@@ -22,7 +22,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail.rich_text import RichText
 
-from news import feeds
+from news.feeds import parsing, polling
 from news.models import EventPage, NewsPage
 from news.structure import section_for
 from newsletters.composition.models import NewsletterPage
@@ -81,7 +81,7 @@ def _feed_items(programme):
         f"<title>CSO</title><language>sq</language>{''.join(parts)}</channel></rss>"
     ).encode()
     organisation = programme["organisations"]["KCSF"]
-    assert feeds.import_entries(organisation, feeds.parse(document)) == (3, [])
+    assert polling.import_entries(organisation, parsing.parse(document)) == (3, [])
     return items
 
 

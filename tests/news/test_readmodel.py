@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from news.models import NewsPage, Topic
-from news.readmodel import NewsSummary, rebuild
+from news.models import NewsListingRow, NewsPage, Topic
+from news.readmodel import rebuild
 from news.structure import section_for
 from news.visibility import published
 from tests.news.test_api import LEAK_WORD, leaks, locale, news  # noqa: F401
@@ -33,7 +33,7 @@ def titles(client, query=""):
 def snapshot():
     return {
         row.page_id: (row.language_code, row.url, row.head, row.tail, row.date)
-        for row in NewsSummary.objects.all()
+        for row in NewsListingRow.objects.all()
     }
 
 
@@ -69,7 +69,7 @@ def test_publish_edit_unpublish_delete(client, programme):
     assert titles(client) == ["Budget hearing moved to Gjakova"]
     page.delete()
     assert titles(client) == []
-    assert not NewsSummary.objects.exists()
+    assert not NewsListingRow.objects.exists()
 
 
 def test_move_changes_country_and_url(client, programme):
@@ -121,7 +121,7 @@ def test_expiry_is_checked_when_read(client, programme):
     body = listing(client)
     assert [i["title"] for i in body["items"]] == ["Lasting item"]
     assert body["total"] == 1
-    assert NewsSummary.objects.filter(page_id=page.pk).exists()
+    assert NewsListingRow.objects.filter(page_id=page.pk).exists()
 
 
 def test_translations_follow_publication(client, programme):
@@ -179,7 +179,9 @@ def test_snippet_changes_reach_the_stored_items(client, programme):
 
 
 def test_no_leak_through_the_read_model(client, leaks):  # noqa: F811
-    stored = {row.page_id for row in NewsSummary.objects.all() if LEAK_WORD in row.head}
+    stored = {
+        row.page_id for row in NewsListingRow.objects.all() if LEAK_WORD in row.head
+    }
     expired = NewsPage.objects.filter(title=f"{LEAK_WORD} expired").get()
     # Only the expired page is stored (expiry is checked when read).
     assert stored == {expired.pk}
@@ -192,7 +194,7 @@ def test_no_leak_through_the_read_model(client, leaks):  # noqa: F811
 
 def test_rebuild_command_restores_a_wiped_read_model(client, programme):
     news(programme, "XK", "en", "kept", "Kept item")
-    NewsSummary.objects.all().delete()
+    NewsListingRow.objects.all().delete()
     assert titles(client) == []
     call_command("rebuild_news_readmodel")
     assert titles(client) == ["Kept item"]

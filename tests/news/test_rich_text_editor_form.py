@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail_localize.strings import StringValue, extract_strings, restore_strings
 
-from news import feeds
 from news.blocks import RICH_TEXT_FEATURES
+from news.feeds import parsing, polling
 from news.intake import body_from_html, text_to_html
 from news.models import NewsPage
 
@@ -80,7 +80,7 @@ def test_feed_entry_with_a_line_break_opens_in_the_editor(admin_client, programm
 <blockquote>Citim</blockquote>]]></content:encoded>
 </item></channel></rss>""".encode()
     organisation = programme["organisations"]["KCSF"]
-    feeds.import_entries(organisation, feeds.parse(document))
+    polling.import_entries(organisation, parsing.parse(document))
 
     page = NewsPage.objects.get(organisation=organisation)
     assert "Rreshti një<br/>Rreshti dy" in page.body.raw_data[0]["value"]

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from home import tasks
 from home.tasks import publish_scheduled
-from news.models import NewsPage
-from news.readmodel import NewsSummary
+from news.models import NewsListingRow, NewsPage
 from news.structure import section_for
 from tests.news.test_api import locale
 
@@ -97,7 +96,7 @@ def test_go_live_fires_and_reaches_api_read_model_and_cache(client, programme, c
     publish_scheduled()
     later.refresh_from_db()
     assert later.live
-    assert NewsSummary.objects.filter(page_id=later.pk).exists()
+    assert NewsListingRow.objects.filter(page_id=later.pk).exists()
     assert titles(client) == ["Goes live at half past", "Already out"]
     assert client.get(f"/api/v3/news/{later.pk}/").status_code == 200
 
@@ -130,7 +129,7 @@ def test_expired_pages_leave_api_cache_and_feeds_at_their_expiry(
     publish_scheduled()
     expiring.refresh_from_db()
     assert not expiring.live and expiring.expired
-    assert not NewsSummary.objects.filter(page_id=expiring.pk).exists()
+    assert not NewsListingRow.objects.filter(page_id=expiring.pk).exists()
     assert titles(client) == ["Lasting item"]
 
 

@@ -11,7 +11,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from news.feeds import check_source
+from news.feeds.checking import check_source
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
-from news import feeds
+from news.feeds import fetching
 from news.models import Country, FeedState, NewsPage, Organisation
-from tests.news.test_feeds import GOOD_FEED, FeedServer
+from tests.news.feeds.support import GOOD_FEED, FeedServer
 
 CORPUS = Path(__file__).parent / "corpus"
 REFUSED = {"billion_laughs.xml", "external_entity.xml", "external_entity_utf16.xml"}
@@ -93,10 +93,10 @@ def test_every_feed_feedparser_reads_gives_the_same_entries():
 
 def test_allowed_networks_admit_their_private_addresses_only(settings):
     settings.NEWS_FEED_ALLOWED_NETWORKS = ["10.20.0.0/16", "fd12::/16"]
-    allowed = feeds.allowed_networks()
+    allowed = fetching.allowed_networks()
 
     def reason(address):
-        return feeds.forbidden_reason(ipaddress.ip_address(address), allowed)
+        return fetching.forbidden_reason(ipaddress.ip_address(address), allowed)
 
     assert reason("10.20.3.4") is None
     assert reason("fd12::1") is None
@@ -108,8 +108,8 @@ def test_metadata_address_stays_refused_inside_an_allowed_network(settings):
     settings.NEWS_FEED_ALLOWED_NETWORKS = ["169.254.0.0/16"]
 
     assert (
-        feeds.forbidden_reason(
-            ipaddress.ip_address("169.254.169.254"), feeds.allowed_networks()
+        fetching.forbidden_reason(
+            ipaddress.ip_address("169.254.169.254"), fetching.allowed_networks()
         )
         == "a cloud metadata address"
     )

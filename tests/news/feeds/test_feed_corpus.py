@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from news import feeds
+from news.feeds import errors, parsing, polling
 from news.models import NewsPage
-from tests.news.test_feeds import FeedServer, organisation, world  # noqa: F401
+from tests.news.feeds.support import organisation
 from tests.news.test_rich_text_editor_form import CONVERTER
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -31,7 +31,7 @@ REFUSED = {"billion_laughs.xml", "external_entity.xml", "external_entity_utf16.x
 def read(name, headers=None):
     if headers is None and name in HTTP_CHARSET:
         headers = {"content-type": HTTP_CHARSET[name]}
-    return feeds.parse((CORPUS / name).read_bytes(), FEED_URL, headers)
+    return parsing.parse((CORPUS / name).read_bytes(), FEED_URL, headers)
 
 
 def only(name, **kwargs):
@@ -118,7 +118,7 @@ def test_content_location_is_the_base_before_the_feed_url():
     </item></channel></rss>"""
     headers = {"content-location": "https://cdn.example.org/mirror/feed.xml"}
 
-    (entry,) = feeds.parse(document, FEED_URL, headers).entries
+    (entry,) = parsing.parse(document, FEED_URL, headers).entries
 
     assert entry.link == "https://cdn.example.org/mirror/post/1"
     assert 'href="https://cdn.example.org/mirror/about"' in entry.summary_html
@@ -130,7 +130,7 @@ def test_relative_links_without_a_usable_base_are_dropped():
     <description>&lt;a href="about"&gt;a&lt;/a&gt;</description>
     </item></channel></rss>"""
 
-    (entry,) = feeds.parse(document, "", {}).entries
+    (entry,) = parsing.parse(document, "", {}).entries
 
     assert entry.link == ""
     assert "href" not in entry.summary_html
@@ -141,7 +141,7 @@ def test_permalink_guid_is_the_source_link():
     <guid isPermaLink="true">https://cso.example.org/p/7</guid><title>t</title>
     </item><item><guid>not-a-url</guid><title>u</title></item></channel></rss>"""
 
-    first, second = feeds.parse(document, FEED_URL).entries
+    first, second = parsing.parse(document, FEED_URL).entries
 
     assert (first.key, first.link) == ("https://cso.example.org/p/7",) * 2
     assert (second.key, second.link) == (
@@ -169,7 +169,7 @@ def test_dates_in_every_programme_language_and_out_of_range():
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_dtd_subsets_and_external_entities_are_refused(name):
-    with pytest.raises(feeds.FeedError, match="DTD"):
+    with pytest.raises(errors.FeedError, match="DTD"):
         read(name)
 
 
@@ -179,7 +179,7 @@ def test_five_thousand_items_are_read():
     )
     document = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
-    entries = feeds.parse(document, FEED_URL).entries
+    entries = parsing.parse(document, FEED_URL).entries
 
     assert len(entries) == 5000
     assert entries[-1].title == "Item 4999"
@@ -191,10 +191,10 @@ def test_every_corpus_feed_imports_drafts_the_editor_opens(world, admin_client):
         org = organisation(world, "AL", f"https://cso.example/{name}", name)
         try:
             feed = read(name)
-        except feeds.FeedError:
+        except errors.FeedError:
             assert name in REFUSED
             continue
-        imported, problems = feeds.import_entries(org, feed)
+        imported, problems = polling.import_entries(org, feed)
         assert problems == [], name
         assert imported == len(feed.entries), name
         for page in NewsPage.objects.filter(organisation=org):

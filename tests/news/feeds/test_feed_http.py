@@ -4,14 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from news import feeds
+from news.feeds import polling
 from news.models import NewsPage
-from tests.news.test_feeds import (  # noqa: F401
-    assert_failed_without_import,
-    feed_server,
-    organisation,
-    world,
-)
+from tests.news.feeds.support import assert_failed_without_import, organisation
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -48,7 +43,7 @@ def test_charset_only_in_http_is_used(
     )
     org = organisation(world, iso, url)
 
-    assert feeds.poll_organisation(org.pk).imported == 1
+    assert polling.poll_organisation(org.pk).imported == 1
     assert NewsPage.objects.get(organisation=org).title == title
 
 
@@ -64,7 +59,7 @@ def test_content_location_from_http_is_the_base_of_links(world, feed_server):  #
     )
     org = organisation(world, "AL", url)
 
-    feeds.poll_organisation(org.pk)
+    polling.poll_organisation(org.pk)
 
     page = NewsPage.objects.get(organisation=org)
     assert page.source_url == "https://mirror.example.org/cso/post/1"
@@ -80,6 +75,6 @@ def test_a_twenty_megabyte_body_is_refused_at_the_size_cap(world, feed_server): 
     ).encode()
     org = organisation(world, "AL", feed_server.serve("/feed", document))
 
-    feeds.poll_organisation(org.pk)
+    polling.poll_organisation(org.pk)
 
     assert_failed_without_import(org, "larger than the 2 MiB")

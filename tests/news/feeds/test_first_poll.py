@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from news import feeds
+from news.feeds import polling
 from news.models import CountryTeam, FeedItem, FeedState, NewsPage
 from news.teams import team_name
-from tests.news.test_feeds import FeedServer, organisation, rss, world  # noqa: F401
+from tests.news.feeds.support import FeedServer, organisation, rss
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def titles(org):
 def test_first_poll_files_the_five_newest_of_the_last_fourteen_days(world, server):  # noqa: F811
     org = organisation(world, "AL", server.serve("/feed", fifty_entries()))
 
-    first = feeds.poll_organisation(org.pk)
-    second = feeds.poll_organisation(org.pk)
+    first = polling.poll_organisation(org.pk)
+    second = polling.poll_organisation(org.pk)
 
     assert first.imported == 5
     assert titles(org) == {f"Day {day}" for day in range(5)}
@@ -58,26 +58,26 @@ def test_only_entries_of_the_window_on_a_first_poll(world, server, settings):  #
     settings.NEWS_FEED_FIRST_POLL_ITEMS = 50
     org = organisation(world, "AL", server.serve("/feed", fifty_entries()))
 
-    assert feeds.poll_organisation(org.pk).imported == 14
+    assert polling.poll_organisation(org.pk).imported == 14
 
 
 def test_later_polls_file_every_new_entry(world, server):  # noqa: F811
     org = organisation(world, "AL", server.serve("/feed", rss([])))
-    feeds.poll_organisation(org.pk)
+    polling.poll_organisation(org.pk)
     server.serve("/feed", fifty_entries())
 
-    assert feeds.poll_organisation(org.pk).imported == 50
+    assert polling.poll_organisation(org.pk).imported == 50
 
 
 def test_a_feed_back_after_a_long_outage_polls_as_a_first_poll(world, server):  # noqa: F811
     org = organisation(world, "AL", server.serve("/feed", rss([])))
-    feeds.poll_organisation(org.pk)
+    polling.poll_organisation(org.pk)
     FeedState.objects.filter(organisation=org).update(
         last_success_at=timezone.now() - datetime.timedelta(days=30)
     )
     server.serve("/feed", fifty_entries())
 
-    assert feeds.poll_organisation(org.pk).imported == 5
+    assert polling.poll_organisation(org.pk).imported == 5
 
 
 def test_moderators_get_one_message_per_poll_not_one_per_draft(
@@ -95,7 +95,7 @@ def test_moderators_get_one_message_per_poll_not_one_per_draft(
     org = organisation(world, "AL", server.serve("/feed", fifty_entries()))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert feeds.poll_organisation(org.pk).imported == 5
+        assert polling.poll_organisation(org.pk).imported == 5
 
     to_moderator = [m for m in mail.outbox if m.to == ["al-moderator@example.org"]]
     assert len(to_moderator) == 1
