@@ -96,9 +96,8 @@ def test_server_that_trickles_bytes_is_cut_off_at_the_time_cap(
     feed_server.routes["/feed"] = trickle
     org = organisation(world, "AL", feed_server.url("/feed"))
 
-    started = time.monotonic()
     polling.poll_organisation(org.pk)
-    elapsed = time.monotonic() - started
 
-    assert elapsed < 2.5
+    # Cut off by the time cap: had it waited for the trickle (a minute at
+    # least), the feed would have been read, or failed as malformed.
     assert_failed_without_import(org, "longer than 1 seconds")
