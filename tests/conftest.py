@@ -213,25 +213,39 @@ def shared_in_module(build, *requires):
     return fixture
 
 
-@pytest.fixture(scope="session")
-def _programme_snapshot(django_db_setup, django_db_blocker):
-    """The programme built once per session and kept as serialised rows.
+def snapshot(build):
+    """A session-scoped fixture: the database as ``build()`` leaves it, as
+    serialised rows, built once per test process in a transaction that is
+    rolled back (the database is left as it was). ``load_rows`` puts them
+    back, typically in a ``shared_in_module`` fixture.
 
-    Building it costs ~100 page publishes and translations (~15 s on the CI
-    machine); loading the rows back costs a tenth of that. It is built in a
-    transaction that is rolled back, so the database is left as it was.
+    Building the programme costs ~100 page publishes and translations (~15 s
+    on the CI machine); loading its rows back costs a tenth of that.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
-        _build_programme()
-        rows = connection.creation.serialize_db_to_string()
-        transaction.set_rollback(True)
-    return rows
+
+    @pytest.fixture(scope="session")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            build()
+            rows = connection.creation.serialize_db_to_string()
+            transaction.set_rollback(True)
+        return rows
+
+    return fixture
+
+
+def load_rows(rows):
+    """Rows from a ``snapshot`` back into this database."""
+    connection.creation.deserialize_db_from_string(rows)
+
+
+_programme_snapshot = snapshot(_build_programme)
 
 
 def _restore_programme(rows):
     """Load the programme's rows (as the session built them) into this
     database and return its countries and organisations."""
-    connection.creation.deserialize_db_from_string(rows)
+    load_rows(rows)
     return {
         "countries": {iso: Country.objects.get(iso_code=iso) for iso in COUNTRIES},
         "organisations": {

@@ -10,13 +10,13 @@ the local server, so the guard itself runs unchanged.
 import socket
 
 import pytest
-from django.db import transaction
 from wagtail.models import Locale
 
 from news.feeds import fetching
 from news.models import Country
 from news.structure import ensure_sections
 from news.teams import ensure_country_teams
+from tests.conftest import load_rows, shared_in_module, snapshot
 from tests.news.feeds.support import PUBLIC_IP, FeedServer
 
 
@@ -70,31 +70,28 @@ def public_internet(feed_server, settings, monkeypatch):
 # Countries, sections, review workflows, organisations
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Three countries with sections in every locale and review workflows.
+COUNTRIES = (
+    ("AL", "Albania", ["sq", "en"]),
+    ("RS", "Serbia", ["sr", "sr-latn", "en"]),
+    ("TR", "Turkey", ["tr", "en"]),
+)
 
-    Built once for the module inside a transaction that is rolled back at its
-    end; each test runs in a savepoint within it.
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            en = Locale.objects.get(language_code="en")
-            countries = {
-                iso: Country.objects.create(
-                    iso_code=iso, name=name, languages=languages, locale=en
-                )
-                for iso, name, languages in (
-                    ("AL", "Albania", ["sq", "en"]),
-                    ("RS", "Serbia", ["sr", "sr-latn", "en"]),
-                    ("TR", "Turkey", ["tr", "en"]),
-                )
-            }
-            ensure_sections()
-            ensure_country_teams()
-            yield countries
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+
+def _build_world():
+    """Three countries with sections in every locale and review workflows."""
+    en = Locale.objects.get(language_code="en")
+    for iso, name, languages in COUNTRIES:
+        Country.objects.create(iso_code=iso, name=name, languages=languages, locale=en)
+    ensure_sections()
+    ensure_country_teams()
+
+
+def _load_world(rows):
+    load_rows(rows)
+    return {iso: Country.objects.get(iso_code=iso) for iso, _, _ in COUNTRIES}
+
+
+# Built once per test process; loaded once per module, each test rolling back
+# to it.
+_world_rows = snapshot(_build_world)
+world = shared_in_module(_load_world, "_world_rows")
