@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from wagtail.images import get_image_model
 
-from home.locales import fallback_chain
+from home.locales import best_language, fallback_chain
 
 from ..models import Topic
 from ..richtext import public_html
@@ -145,7 +145,7 @@ def localised_topics(items):
     for code, linked in items:
         topics = []
         for key, slug, name, language in linked:
-            shown = next((c for c in chains[code] if c in names[key]), None)
+            shown = best_language(code, names[key])
             if shown is not None:
                 name, language = names[key][shown], shown
             topics.append({"slug": slug, "name": name, "locale": language})
