@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install migrate demo clean-var bench-api bench-sending
+.PHONY: run test lint format install migrate demo clean-var bench-api bench-sending bench-import
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -60,6 +60,10 @@ bench-sending: install
 	$(PY) tests/bench/run_render.py
 	$(PY) tests/bench/run_sending.py
 	$(PY) tests/bench/run_acceptance.py
+
+## Benchmark P8, the 100,000-row CSV import (see docs/benchmarks.md).
+bench-import: install
+	$(PY) tests/bench/run_import.py
 
 ## Start again from an empty embedded database, broker and mail folder.
 clean-var:
