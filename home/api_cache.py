@@ -39,6 +39,8 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.module_loading import import_string
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .conf import app_settings
+
 VERSION_KEY = "api:content-version"
 CHANGED_AT_KEY = "api:content-changed-at"
 SCHEDULE_KEY = "api:next-scheduled-change"
@@ -98,7 +100,7 @@ def scheduled_changes(now=None):
             return last, at
     last, at = _scheduled_around(now)
     cache.set(
-        SCHEDULE_KEY, (version, last, at), timeout=settings.API_CACHE_SECONDS or 60
+        SCHEDULE_KEY, (version, last, at), timeout=app_settings.API_CACHE_SECONDS or 60
     )
     return last, at
 
@@ -137,7 +139,7 @@ def schedule_changed(sender, instance, **kwargs):
 
 def _bump_and_purge():
     _bump()
-    hook = getattr(settings, "API_PURGE_HOOK", "")
+    hook = app_settings.API_PURGE_HOOK
     if hook:
         import_string(hook)()
 
@@ -267,7 +269,7 @@ def cached_api(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or is_personal(request):
             return view(request, *args, **kwargs)
-        storing = settings.API_CACHE_SECONDS > 0
+        storing = app_settings.API_CACHE_SECONDS > 0
         key, version, local = _lookup(request) if storing else (None, None, None)
         if local is not None:
             return _cached_response(request, local)
@@ -275,7 +277,7 @@ def cached_api(view):
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming:
             return _with_cache_headers(response, cacheable=False)
-        until = now + settings.API_CACHE_SECONDS if storing else None
+        until = now + app_settings.API_CACHE_SECONDS if storing else None
         expired, change = scheduled_changes(now)
         if change is not None:
             until = change if until is None else min(until, change)
@@ -310,7 +312,7 @@ class CachedApiMiddleware:
         if (
             request.method in ("GET", "HEAD")
             and request.path.startswith(self.prefixes)
-            and settings.API_CACHE_SECONDS > 0
+            and app_settings.API_CACHE_SECONDS > 0
             and not is_personal(request)
         ):
             _key, _version, local = _lookup(request)
@@ -342,10 +344,10 @@ def _cache_control(until):
     """API_CACHE_CONTROL with its max-ages cut to the seconds left until
     ``until`` (a Unix time, or None for no bound)."""
     if until is None:
-        return settings.API_CACHE_CONTROL
+        return app_settings.API_CACHE_CONTROL
     left = max(0, int(until - time.time()))
     return _MAX_AGE.sub(
-        lambda m: f"{m[1]}={min(int(m[2]), left)}", settings.API_CACHE_CONTROL
+        lambda m: f"{m[1]}={min(int(m[2]), left)}", app_settings.API_CACHE_CONTROL
     )
 
 

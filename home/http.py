@@ -1,13 +1,13 @@
 """Facts about an incoming request that several apps need."""
 
-from django.conf import settings
+from .conf import app_settings
 
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or the hop NUM_PROXIES back in
     X-Forwarded-For when that many trusted proxies stand in front. A client
     cannot choose its address by sending the header itself."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
+    proxies = app_settings.NUM_PROXIES
     if proxies:
         hops = [
             hop.strip()

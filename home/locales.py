@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from .conf import app_settings
+
 
 def content_language_codes():
     return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
@@ -19,7 +21,7 @@ def fallback_chain(language_code):
     chain = []
     if language_code in known:
         chain.append(language_code)
-        chain.extend(settings.LANGUAGE_FALLBACKS.get(language_code, []))
+        chain.extend(app_settings.LANGUAGE_FALLBACKS.get(language_code, []))
     chain.append(default)
     return list(dict.fromkeys(code for code in chain if code in known))
 

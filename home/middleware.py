@@ -3,6 +3,7 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 from .api_cache import is_personal
 from .api_errors import as_problem, is_json, problem
+from .conf import app_settings
 from .http import client_ip
 from .ratelimit import hit
 
@@ -66,7 +67,7 @@ class ApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.API_RATE_LIMIT
+        limit = app_settings.API_RATE_LIMIT
         if limit and request.path.startswith("/api/"):
             verdict = hit("api", client_ip(request) or "unknown", limit, 60)
             if not verdict.allowed:

@@ -7,12 +7,12 @@ import smtplib
 import socket
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from . import mail
+from .conf import app_settings
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def send_email(self, data):
 
 def _retry(task, data, exc):
     attempt = task.request.retries or 0
-    if attempt >= settings.EMAIL_RETRY_LIMIT:
+    if attempt >= app_settings.EMAIL_RETRY_LIMIT:
         log.error("mail to %s given up after %s attempts: %s", data["to"], attempt, exc)
         return
-    delay = min(settings.EMAIL_RETRY_SECONDS * 2**attempt, 3600)
+    delay = min(app_settings.EMAIL_RETRY_SECONDS * 2**attempt, 3600)
     log.warning("mail to %s not sent (%s); retry in %ss", data["to"], exc, delay)
     raise task.retry(countdown=delay, exc=exc)

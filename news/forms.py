@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from home.locales import content_language_codes
 
+from .conf import app_settings
 from .kinds import default_locale
 from .models import Country, Organisation
 
@@ -36,7 +37,7 @@ class SubmissionForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 12}),
-        max_length=settings.NEWS_SUBMISSION_TEXT_MAX_CHARS,
+        max_length=app_settings.NEWS_SUBMISSION_TEXT_MAX_CHARS,
     )
     image = forms.ImageField(
         label=_("Image (JPEG, PNG or WebP, up to 5 MB)"),
@@ -75,7 +76,7 @@ class SubmissionForm(forms.Form):
         image = self.cleaned_data.get("image")
         if not image:
             return None
-        if image.size > settings.NEWS_SUBMISSION_IMAGE_MAX_BYTES:
+        if image.size > app_settings.NEWS_SUBMISSION_IMAGE_MAX_BYTES:
             raise forms.ValidationError(_("The image is larger than 5 MB."))
         pil = getattr(image, "image", None)
         if pil is None or pil.format not in IMAGE_FORMATS:

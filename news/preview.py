@@ -9,10 +9,11 @@ import hashlib
 import json
 import secrets
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+
+from .conf import app_settings
 
 
 def cache_key(token):
@@ -26,7 +27,7 @@ def store(page):
         "content_type": ContentType.objects.get_for_model(page).pk,
         "data": json.dumps(page.serializable_data(), cls=DjangoJSONEncoder),
     }
-    cache.set(cache_key(token), payload, timeout=settings.PREVIEW_SECONDS)
+    cache.set(cache_key(token), payload, timeout=app_settings.PREVIEW_SECONDS)
     return token
 
 
@@ -42,4 +43,4 @@ def load(token):
 
 
 def preview_url(page):
-    return f"{settings.WEBSITE_PREVIEW_URL}?token={store(page)}"
+    return f"{app_settings.WEBSITE_PREVIEW_URL}?token={store(page)}"

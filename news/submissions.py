@@ -3,11 +3,10 @@ rate limits, validation, then intake."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from home.http import client_ip, user_agent
 from home.ratelimit import hit
 
+from .conf import app_settings
 from .forms import SubmissionForm
 from .intake import submit
 
@@ -22,14 +21,14 @@ class Outcome:
 
 def handle_submission(request, data, files=None, source="page"):
     ip = client_ip(request)
-    limit, window = settings.NEWS_SUBMISSION_RATE_PER_IP
+    limit, window = app_settings.NEWS_SUBMISSION_RATE_PER_IP
     verdict = hit("submission-ip", ip, limit, window)
     if not verdict.allowed:
         return Outcome(429, retry_after=verdict.retry_after)
     form = SubmissionForm(data, files)
     if not form.is_valid():
         return Outcome(400, form=form, errors=form.errors.get_json_data())
-    limit, window = settings.NEWS_SUBMISSION_RATE_PER_EMAIL
+    limit, window = app_settings.NEWS_SUBMISSION_RATE_PER_EMAIL
     verdict = hit(
         "submission-email", form.cleaned_data["submitter_email"], limit, window
     )

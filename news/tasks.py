@@ -6,16 +6,16 @@ up behind a stopped worker.
 """
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 
+from .conf import app_settings
 from .feeds import polling
 
 
 @shared_task(name="news.tasks.poll_feeds", ignore_result=True)
 def poll_feeds():
     """Enqueue ``poll_feed`` for every organisation with a feed, once each."""
-    expires = settings.NEWS_FEED_POLL_MINUTES * 60
+    expires = app_settings.NEWS_FEED_POLL_MINUTES * 60
     organisation_ids = polling.feed_organisation_ids()
     for organisation_id in organisation_ids:
         transaction.on_commit(

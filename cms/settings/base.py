@@ -7,6 +7,7 @@ a server. ``DEBUG`` is off and there is no secret key: dev and test set dummy
 ones, production requires them.
 """
 
+from functools import partial
 from pathlib import Path
 
 import dj_database_url
@@ -14,14 +15,21 @@ from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
+from news.conf import app_settings as news_conf
+from newsletters.conf import app_settings as newsletters_conf
+
 from .env import (
     anymail_settings,
     email_config,
     env_int,
     env_list,
+    env_setting,
     env_str,
     redis_database,
 )
+
+# App settings read from the environment only when it sets them (env_setting).
+from_env = partial(env_setting, globals())
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -223,19 +231,7 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
-# Where content is missing in a language, try these locales in order before the
-# page's source. One setting, read by the API and by newsletters alike
-# (home.locales.fallback_chain). English ends every chain.
-LANGUAGE_FALLBACKS = {
-    "en": [],
-    "sq": ["en"],
-    "bs": ["sr-latn", "en"],
-    "mk": ["en"],
-    "cnr": ["sr-latn", "sr", "en"],
-    "sr": ["sr-latn", "en"],
-    "sr-latn": ["sr", "en"],
-    "tr": ["en"],
-}
+# Where content is missing in a language: LANGUAGE_FALLBACKS (home.conf).
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -264,8 +260,8 @@ globals().update(_email)
 # with backoff from EMAIL_RETRY_SECONDS, EMAIL_RETRY_LIMIT times (home.mail).
 EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_BACKEND = "home.mail.QueuedEmailBackend"
-EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 30)
-EMAIL_RETRY_LIMIT = env_int("EMAIL_RETRY_LIMIT", 10)
+from_env("EMAIL_RETRY_SECONDS", env_int)
+from_env("EMAIL_RETRY_LIMIT", env_int)
 ANYMAIL = anymail_settings()
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Civil Society Programme <newsletter@localhost>"
@@ -320,45 +316,41 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 # Trusted reverse proxies in front of the web processes (for the client IP).
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
+from_env("NUM_PROXIES", env_int)
 
-# CSO submissions: (attempts, window in seconds) per client IP and per email.
-NEWS_SUBMISSION_RATE_PER_IP = (env_int("NEWS_SUBMISSIONS_PER_IP_PER_HOUR", 10), 3600)
-NEWS_SUBMISSION_RATE_PER_EMAIL = (
-    env_int("NEWS_SUBMISSIONS_PER_EMAIL_PER_HOUR", 5),
-    3600,
+# App settings an operator may set (README, "Production configuration"): each
+# is set here only when its variable is; the defaults are the apps' own, in
+# their conf modules (home.conf, news.conf, newsletters.conf).
+# CSO submissions (news.conf): attempts per hour per client IP and per email.
+from_env(
+    "NEWS_SUBMISSION_RATE_PER_IP",
+    env_int,
+    "NEWS_SUBMISSIONS_PER_IP_PER_HOUR",
+    lambda attempts: (attempts, 3600),
 )
-NEWS_SUBMISSION_IMAGE_MAX_BYTES = 5 * 1024 * 1024
-NEWS_SUBMISSION_TEXT_MAX_CHARS = 20_000
-
-# CSO feeds: polled by beat; fetched through an SSRF guard with caps.
-NEWS_FEED_POLL_MINUTES = env_int("NEWS_FEED_POLL_MINUTES", 30)
-NEWS_FEED_MAX_BYTES = env_int("NEWS_FEED_MAX_BYTES", 2 * 1024 * 1024)
-NEWS_FEED_TIMEOUT_SECONDS = env_int("NEWS_FEED_TIMEOUT_SECONDS", 10)
-NEWS_FEED_MAX_REDIRECTS = 5
-NEWS_FEED_MAX_ITEMS_PER_POLL = 50
-# The first poll of a feed (or the first after that many days without a
-# success) files only entries of the last NEWS_FEED_FIRST_POLL_DAYS, at most
-# NEWS_FEED_FIRST_POLL_ITEMS of them.
-NEWS_FEED_FIRST_POLL_DAYS = env_int("NEWS_FEED_FIRST_POLL_DAYS", 14)
-NEWS_FEED_FIRST_POLL_ITEMS = env_int("NEWS_FEED_FIRST_POLL_ITEMS", 5)
-# Networks (CIDRs) whose private addresses the SSRF guard admits, for
-# intranet feeds and tests; metadata addresses stay refused.
-NEWS_FEED_ALLOWED_NETWORKS = env_list("NEWS_FEED_ALLOWED_NETWORKS", [])
+from_env(
+    "NEWS_SUBMISSION_RATE_PER_EMAIL",
+    env_int,
+    "NEWS_SUBMISSIONS_PER_EMAIL_PER_HOUR",
+    lambda attempts: (attempts, 3600),
+)
+# CSO feeds (news.conf): polled by beat; fetched through an SSRF guard with caps.
+from_env("NEWS_FEED_POLL_MINUTES", env_int)
+from_env("NEWS_FEED_MAX_BYTES", env_int)
+from_env("NEWS_FEED_TIMEOUT_SECONDS", env_int)
+from_env("NEWS_FEED_FIRST_POLL_DAYS", env_int)
+from_env("NEWS_FEED_FIRST_POLL_ITEMS", env_int)
+from_env("NEWS_FEED_ALLOWED_NETWORKS", env_list)
 
 
-# API response caching (home.api_cache): server-side, invalidated on publish.
-API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 600)
-# Requests per minute per client address across the API (0: no limit).
-API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1200)
-API_CACHE_CONTROL = env_str("API_CACHE_CONTROL", "public, max-age=60")
-# Dotted path of a function called after content changes, to purge a CDN.
-API_PURGE_HOOK = env_str("API_PURGE_HOOK", "")
-
-# Headless preview: the website page that renders a draft from
-# /api/v3/preview/?token=...; empty keeps Wagtail's own preview.
-WEBSITE_PREVIEW_URL = env_str("WEBSITE_PREVIEW_URL", "")
-PREVIEW_SECONDS = env_int("PREVIEW_SECONDS", 3600)
+# The API (home.conf): response caching, rate limit, CDN purge hook.
+from_env("API_CACHE_SECONDS", env_int)
+from_env("API_RATE_LIMIT", env_int)
+from_env("API_CACHE_CONTROL")
+from_env("API_PURGE_HOOK")
+# Headless preview (news.conf): the website page that renders a draft.
+from_env("WEBSITE_PREVIEW_URL")
+from_env("PREVIEW_SECONDS", env_int)
 
 # Headless API: the website's origins may call it from browsers.
 WEBSITE_ORIGINS = env_list("WEBSITE_ORIGINS", ["http://localhost:3000"])
@@ -425,65 +417,47 @@ LOGGING = {
 
 # ---------------------------------------------------------------------------
 # NEWSLETTERS: lists, subscribers, consent, bounces (newsletters app).
-# Consent text version stored with every consent event; raise it whenever the
-# wording subscribers agree to changes.
-NEWSLETTERS_CONSENT_TEXT_VERSION = env_str("NEWSLETTERS_CONSENT_TEXT_VERSION", "1")
-# Rate limits (attempts, window seconds): subscribe requests per client IP and
-# per address; at most one confirmation email per address per window.
-NEWSLETTERS_SUBSCRIBE_RATE_PER_IP = (
-    env_int("NEWSLETTERS_SUBSCRIBE_PER_IP_PER_HOUR", 20),
-    3600,
+# Consent, subscription limits, links, bounces, imports, sending and the
+# transport (newsletters.conf has each one's default and meaning).
+from_env("NEWSLETTERS_CONSENT_TEXT_VERSION")
+from_env(
+    "NEWSLETTERS_SUBSCRIBE_RATE_PER_IP",
+    env_int,
+    "NEWSLETTERS_SUBSCRIBE_PER_IP_PER_HOUR",
+    lambda attempts: (attempts, 3600),
 )
-NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS = (
-    env_int("NEWSLETTERS_SUBSCRIBE_PER_ADDRESS_PER_HOUR", 10),
-    3600,
+from_env(
+    "NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS",
+    env_int,
+    "NEWSLETTERS_SUBSCRIBE_PER_ADDRESS_PER_HOUR",
+    lambda attempts: (attempts, 3600),
 )
-NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL = env_int(
-    "NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL", 3600
+for _name in [
+    "NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL",
+    "NEWSLETTERS_CONFIRM_MAX_AGE",
+    "NEWSLETTERS_MANAGE_MAX_AGE",
+    "NEWSLETTERS_SOFT_BOUNCE_LIMIT",
+    "NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS",
+    "NEWSLETTERS_IMPORT_MAX_BYTES",
+    "NEWSLETTERS_IMPORT_STALE_SECONDS",
+    "NEWSLETTERS_SEND_CHUNK_SIZE",
+    "NEWSLETTERS_SEND_RATE",
+    "NEWSLETTERS_SEND_PROCESSES",
+    "NEWSLETTERS_SEND_MAX_ATTEMPTS",
+    "NEWSLETTERS_SEND_RETRY_SECONDS",
+    "NEWSLETTERS_SEND_STALE_SECONDS",
+    "NEWSLETTERS_SEND_RECHECK_EVERY",
+    "NEWSLETTERS_RECONCILE_SECONDS",
+    "NEWSLETTERS_TEST_SENDS_PER_HOUR",
+]:
+    from_env(_name, env_int)
+from_env("NEWSLETTERS_RETURN_PATH")
+from_env(
+    "NEWSLETTER_BACKEND",
+    env_str,
+    "NEWSLETTER_BACKEND_CLASS",
+    lambda dotted_path: {"CLASS": dotted_path, "OPTIONS": {}},
 )
-# Link lifetimes: confirmation links, and preference/unsubscribe links in mail.
-NEWSLETTERS_CONFIRM_MAX_AGE = env_int("NEWSLETTERS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
-NEWSLETTERS_MANAGE_MAX_AGE = env_int("NEWSLETTERS_MANAGE_MAX_AGE", 400 * 24 * 3600)
-# Soft bounces (mailbox full, deferred) within a window of days before an
-# address is suppressed (newsletters.audience.bounces).
-NEWSLETTERS_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTERS_SOFT_BOUNCE_LIMIT", 5)
-NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS = env_int("NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS", 30)
-# VERP return path: "bounces@example.org" sends as bounces+<token>@example.org;
-# empty means no VERP (bounces come through the email service's webhooks).
-NEWSLETTERS_RETURN_PATH = env_str("NEWSLETTERS_RETURN_PATH", "")
-# CSV import: largest file accepted, rows per database chunk.
-NEWSLETTERS_IMPORT_MAX_BYTES = env_int("NEWSLETTERS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
-NEWSLETTERS_IMPORT_CHUNK_ROWS = 2000
-# An import without progress this long has lost its worker: the reconciler
-# (every NEWSLETTERS_RECONCILE_SECONDS) fails it, or queues a lost one again.
-NEWSLETTERS_IMPORT_STALE_SECONDS = env_int("NEWSLETTERS_IMPORT_STALE_SECONDS", 900)
-# Sending campaigns (newsletters.delivery.sending): recipients per chunk task; a global
-# rate in messages per second shared by all workers through Redis (0: none);
-# attempts of a temporarily refused message, with exponential backoff from
-# NEWSLETTERS_SEND_RETRY_SECONDS; deliveries left "sending" this long (a dead
-# worker) go back to the queue, and a campaign without progress this long is
-# dispatched again (the reconciler on beat); recipients checked for
-# unsubscribes and suppression this many messages ahead.
-NEWSLETTERS_SEND_CHUNK_SIZE = env_int("NEWSLETTERS_SEND_CHUNK_SIZE", 500)
-NEWSLETTERS_SEND_RATE = env_int("NEWSLETTERS_SEND_RATE", 50)
-# Processes consuming the sending queue on all hosts: while Redis is down each
-# keeps to NEWSLETTERS_SEND_RATE / this, so together they stay under the rate.
-NEWSLETTERS_SEND_PROCESSES = env_int("NEWSLETTERS_SEND_PROCESSES", 4)
-NEWSLETTERS_SEND_MAX_ATTEMPTS = env_int("NEWSLETTERS_SEND_MAX_ATTEMPTS", 6)
-NEWSLETTERS_SEND_RETRY_SECONDS = env_int("NEWSLETTERS_SEND_RETRY_SECONDS", 60)
-NEWSLETTERS_SEND_STALE_SECONDS = env_int("NEWSLETTERS_SEND_STALE_SECONDS", 600)
-NEWSLETTERS_SEND_RECHECK_EVERY = env_int("NEWSLETTERS_SEND_RECHECK_EVERY", 25)
-NEWSLETTERS_RECONCILE_SECONDS = env_int("NEWSLETTERS_RECONCILE_SECONDS", 60)
-# Test sends from the newsletter editor (newsletters.composition.admin_views):
-# addresses one user may mail in an hour.
-NEWSLETTERS_TEST_SENDS_PER_HOUR = env_int("NEWSLETTERS_TEST_SENDS_PER_HOUR", 20)
-# Transport of campaigns and test sends (newsletters.delivery.transports): empty CLASS
-# picks DjangoTransport over EMAIL_DELIVERY_BACKEND (not the mail queue), or
-# AnymailTransport when that is an anymail service.
-NEWSLETTER_BACKEND = {
-    "CLASS": env_str("NEWSLETTER_BACKEND_CLASS", ""),
-    "OPTIONS": {},
-}
 # Bounce and complaint webhooks (/webhooks/anymail/<esp>/tracking/) take HTTP
 # basic auth from ANYMAIL_WEBHOOK_SECRET ("user:password"), read into ANYMAIL
 # above with every other ANYMAIL_<KEY> variable.
@@ -543,14 +517,17 @@ WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
         "SCRIPT_VIA": {"sr": "sr-latn"},
     },
 }
-# Translatable snippets that language teams edit, each limited to its languages.
-TRANSLATION_SNIPPET_MODELS = ["news.Country", "news.Topic", "news.Organisation"]
-# Page types on the translation status board (Reports -> Translation status).
-TRANSLATION_STATUS_PAGE_MODELS = [
-    "news.NewsPage",
-    "news.EventPage",
-    "newsletters.NewsletterPage",
-]
+
+
+def _app_setting(conf, name):
+    """An app setting as it stands here: set above from the environment, else
+    the app's default."""
+    return globals().get(name, conf.defaults[name])
+
+
+_FEED_POLL_SECONDS = _app_setting(news_conf, "NEWS_FEED_POLL_MINUTES") * 60
+_RECONCILE_SECONDS = _app_setting(newsletters_conf, "NEWSLETTERS_RECONCILE_SECONDS")
+
 
 # Celery beat: every periodic task of every app, in one place (run exactly one
 # beat process in the whole installation).
@@ -562,8 +539,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "poll-feeds": {
         "task": "news.tasks.poll_feeds",
-        "schedule": NEWS_FEED_POLL_MINUTES * 60,
-        "options": {"expires": NEWS_FEED_POLL_MINUTES * 60},
+        "schedule": _FEED_POLL_SECONDS,
+        "options": {"expires": _FEED_POLL_SECONDS},
     },
     # Go-live and expiry of pages (Wagtail's publish_scheduled), at the start
     # of every minute: the admin schedules to the minute.
@@ -576,11 +553,11 @@ CELERY_BEAT_SCHEDULE = {
     # (an expired one was discarded, and crashed rows waited minutes).
     "newsletters-reconcile": {
         "task": "newsletters.tasks.reconcile_sending",
-        "schedule": NEWSLETTERS_RECONCILE_SECONDS,
+        "schedule": _RECONCILE_SECONDS,
     },
     "newsletters-reconcile-imports": {
         "task": "newsletters.tasks.reconcile_imports",
-        "schedule": NEWSLETTERS_RECONCILE_SECONDS,
+        "schedule": _RECONCILE_SECONDS,
     },
     "newsletters-scheduled": {
         "task": "newsletters.tasks.start_scheduled_campaigns",

@@ -51,8 +51,20 @@ def env_list(name, default=()):
     """Comma-separated values, blanks dropped."""
     value = os.environ.get(name)
     if value is None:
-        return list(default)
+        return None if default is None else list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_setting(namespace, name, read=env_str, variable=None, wrap=None):
+    """Set the app setting ``name`` in ``namespace`` (a settings module's
+    globals) from the environment variable ``variable`` (``name`` unless
+    given), read by ``read`` (env_str, env_int, env_list) and passed through
+    ``wrap``, only when the variable is set. Otherwise the setting stays
+    unset and its default is the app's own (the app's ``conf`` module), so
+    that it lives in one place."""
+    value = read(variable or name, None)
+    if value is not None:
+        namespace[name] = wrap(value) if wrap else value
 
 
 def redis_database(url, offset):

@@ -14,9 +14,10 @@ translations made with wagtail-localize and for copies made by hand.
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.conf import settings
 from wagtail.models import Locale, Page, WorkflowState
 from wagtail_localize.models import Translation, TranslationSource
+
+from .conf import app_settings
 
 MISSING, IN_PROGRESS, OUTDATED, LIVE, SOURCE = (
     "missing",
@@ -47,7 +48,9 @@ class Row:
 
 
 def status_page_models():
-    return [apps.get_model(label) for label in settings.TRANSLATION_STATUS_PAGE_MODELS]
+    return [
+        apps.get_model(label) for label in app_settings.TRANSLATION_STATUS_PAGE_MODELS
+    ]
 
 
 def _source_locale_ids(keys):

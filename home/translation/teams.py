@@ -28,6 +28,7 @@ from wagtail.models import (
 )
 from wagtail_localize.models import Translation
 
+from .conf import app_settings
 from .scope import LOCALE_ROOT_DEPTH
 
 TRANSLATOR = "translators"
@@ -59,7 +60,7 @@ def locale_root(locale):
 
 def scoped_snippet_models():
     """Translatable snippets that language teams edit, from settings."""
-    return [apps.get_model(label) for label in settings.TRANSLATION_SNIPPET_MODELS]
+    return [apps.get_model(label) for label in app_settings.TRANSLATION_SNIPPET_MODELS]
 
 
 @transaction.atomic

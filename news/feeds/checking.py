@@ -5,9 +5,9 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..conf import app_settings
 from ..intake import (
     body_from_html,
 )
@@ -52,7 +52,7 @@ def _read_source(source):
     path = Path(source)
     if parts.scheme or not path.is_file():
         raise FeedError(_("Neither a feed address (http, https) nor a file."))
-    limit = settings.NEWS_FEED_MAX_BYTES
+    limit = app_settings.NEWS_FEED_MAX_BYTES
     with path.open("rb") as handle:
         body = handle.read(limit + 1)
     if len(body) > limit:

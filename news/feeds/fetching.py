@@ -14,9 +14,9 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from ..conf import app_settings
 from .errors import FeedError
 
 USER_AGENT = "CivilSocietyProgrammeFeedReader/1.0"
@@ -51,8 +51,8 @@ def fetch(url, etag="", last_modified=""):
 
     Raises FeedError with a short reason for anything refused or failed.
     """
-    deadline = time.monotonic() + float(settings.NEWS_FEED_TIMEOUT_SECONDS)
-    max_redirects = settings.NEWS_FEED_MAX_REDIRECTS
+    deadline = time.monotonic() + float(app_settings.NEWS_FEED_TIMEOUT_SECONDS)
+    max_redirects = app_settings.NEWS_FEED_MAX_REDIRECTS
     for _hop in range(max_redirects + 1):
         response = _request(url, etag, last_modified, deadline)
         if response.status not in REDIRECT_STATUSES:
@@ -135,7 +135,7 @@ def _exchange(connection, parts, etag, last_modified, deadline):
     response = connection.getresponse()
     if response.status != 200:
         return _Response(response.status, location=response.getheader("Location", ""))
-    max_bytes = settings.NEWS_FEED_MAX_BYTES
+    max_bytes = app_settings.NEWS_FEED_MAX_BYTES
     declared = response.getheader("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > max_bytes:
         raise too_large()
@@ -173,7 +173,7 @@ def _decoded(body, encoding):
         return body
     if encoding not in ("gzip", "x-gzip", "deflate"):
         raise FeedError(f"The server sent an unsupported encoding ({encoding[:20]}).")
-    max_bytes = settings.NEWS_FEED_MAX_BYTES
+    max_bytes = app_settings.NEWS_FEED_MAX_BYTES
     wbits = zlib.MAX_WBITS | 32  # gzip or zlib header, detected
     try:
         decoded = zlib.decompressobj(wbits).decompress(body, max_bytes + 1)
@@ -219,7 +219,7 @@ def vetted_addresses(host, port, deadline):
 def allowed_networks():
     """NEWS_FEED_ALLOWED_NETWORKS as networks (intranet feeds, tests)."""
     networks = []
-    for value in settings.NEWS_FEED_ALLOWED_NETWORKS:
+    for value in app_settings.NEWS_FEED_ALLOWED_NETWORKS:
         try:
             networks.append(ipaddress.ip_network(str(value).strip(), strict=False))
         except ValueError:
@@ -368,12 +368,12 @@ def _remaining(deadline):
 def _timed_out():
     return FeedError(
         "The feed took longer than "
-        f"{settings.NEWS_FEED_TIMEOUT_SECONDS} seconds to download."
+        f"{app_settings.NEWS_FEED_TIMEOUT_SECONDS} seconds to download."
     )
 
 
 def too_large():
-    limit = settings.NEWS_FEED_MAX_BYTES
+    limit = app_settings.NEWS_FEED_MAX_BYTES
     size = f"{limit / 1024 / 1024:g} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
     return FeedError(f"The feed is larger than the {size} allowed.")
 

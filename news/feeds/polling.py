@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin import signal_handlers as wagtail_notifications
 from wagtail.models import Locale, TaskState
 
+from ..conf import app_settings
 from ..intake import (
     create_draft_news,
     plain_text,
@@ -91,7 +92,7 @@ def poll_organisation(organisation_id):
 def _after_outage(state):
     """No success yet, or none for NEWS_FEED_FIRST_POLL_DAYS: what the feed
     holds now is mostly old news, so this poll counts as a first one."""
-    days = settings.NEWS_FEED_FIRST_POLL_DAYS
+    days = app_settings.NEWS_FEED_FIRST_POLL_DAYS
     return state.last_success_at is None or (
         state.last_success_at < timezone.now() - timedelta(days=days)
     )
@@ -160,10 +161,10 @@ def import_entries(organisation, feed, first_poll=False):
             guid_hash__in=[guid_hash(entry.key) for entry in entries],
         ).values_list("guid_hash", flat=True)
     )
-    limit = settings.NEWS_FEED_MAX_ITEMS_PER_POLL
+    limit = app_settings.NEWS_FEED_MAX_ITEMS_PER_POLL
     if first_poll:
         entries = _first_poll_entries(organisation, entries, seen)
-        limit = min(limit, settings.NEWS_FEED_FIRST_POLL_ITEMS)
+        limit = min(limit, app_settings.NEWS_FEED_FIRST_POLL_ITEMS)
     pages = []
     quiet = _QUIET_REVIEW.set(True)
     try:
@@ -244,10 +245,10 @@ def notify_moderators(organisation_id, page_ids):
 def _first_poll_entries(organisation, entries, seen):
     """The new entries a first poll files; the rest are remembered (without
     a page) so that no later poll files them either."""
-    cutoff = timezone.now() - timedelta(days=settings.NEWS_FEED_FIRST_POLL_DAYS)
+    cutoff = timezone.now() - timedelta(days=app_settings.NEWS_FEED_FIRST_POLL_DAYS)
     new = [entry for entry in entries if guid_hash(entry.key) not in seen]
     recent = [e for e in new if e.published is None or e.published >= cutoff]
-    chosen = recent[: settings.NEWS_FEED_FIRST_POLL_ITEMS]
+    chosen = recent[: app_settings.NEWS_FEED_FIRST_POLL_ITEMS]
     chosen_keys = {entry.key for entry in chosen}
     FeedItem.objects.bulk_create(
         [

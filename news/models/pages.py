@@ -4,7 +4,6 @@ Each country owns a section under the news index and under the events index (in
 every locale), so that Wagtail's subtree permissions scope each country's team.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -17,6 +16,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from ..blocks import BodyBlock
+from ..conf import app_settings
 from ..preview import preview_url
 from .places import Country, Organisation, Topic, validate_language_codes
 from .search import FoldedSearchMixin, streamfield_text
@@ -111,7 +111,7 @@ class CountryOwnedPage(Page):
     def serve_preview(self, request, mode_name):
         """With a website preview URL configured, the admin's preview shows
         the website's own rendering of this draft (news.preview)."""
-        if settings.WEBSITE_PREVIEW_URL:
+        if app_settings.WEBSITE_PREVIEW_URL:
             return HttpResponseRedirect(preview_url(self))
         return super().serve_preview(request, mode_name)
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from home.locales import content_language_codes
 
 from ..admin_helpers import render_page, safe_cell
+from ..conf import app_settings
 from . import imports
 from .addresses import InvalidAddress, hash_normalised, normalise_email
 from .models import ConsentEvent, ImportJob, Subscription, Suppression
@@ -149,7 +150,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.NEWSLETTERS_IMPORT_MAX_BYTES:
+        if upload.size > app_settings.NEWSLETTERS_IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return upload
 

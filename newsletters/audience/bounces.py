@@ -23,11 +23,11 @@ import re
 from datetime import timedelta
 
 from anymail.signals import EventType, RejectReason
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..conf import app_settings
 from .addresses import InvalidAddress, normalise_email
 from .models import ConsentEvent, Subscriber, Suppression, WebhookEvent
 from .subscriptions import Context, suppress, unsubscribe
@@ -148,7 +148,7 @@ def apply(address, kind, detail):
             unsubscribe(subscriber, None, ctx)
     elif kind == SOFT and subscriber:
         count = _count_soft_bounce(subscriber)
-        if count >= settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
+        if count >= app_settings.NEWSLETTERS_SOFT_BOUNCE_LIMIT:
             suppress(address, Suppression.Reason.SOFT_BOUNCES, detail)
 
 
@@ -156,7 +156,7 @@ def _count_soft_bounce(subscriber):
     """Count one temporary bounce in the subscriber's current window (which
     starts again, at one, when the last one is older than the window)."""
     now = timezone.now()
-    window = timedelta(days=settings.NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS)
+    window = timedelta(days=app_settings.NEWSLETTERS_SOFT_BOUNCE_WINDOW_DAYS)
     started = Subscriber.objects.filter(
         pk=subscriber.pk, soft_bounce_window_start__gt=now - window
     ).update(soft_bounces=F("soft_bounces") + 1)

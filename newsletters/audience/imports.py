@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from home.locales import content_language_codes
 
+from ..conf import app_settings
 from .addresses import InvalidAddress, hash_normalised, normalise_email
 from .models import ConsentEvent, ImportJob, Subscriber, Subscription, Suppression
 
@@ -207,7 +207,7 @@ def run(job_id):
         job.save(update_fields=["rows_total"])
         importer = _Importer(job)
         rows = _rows(job)
-        size = settings.NEWSLETTERS_IMPORT_CHUNK_ROWS
+        size = app_settings.NEWSLETTERS_IMPORT_CHUNK_ROWS
         while chunk := list(islice(rows, size)):
             if not importer.chunk(chunk):
                 return  # failed by the reconciler while this worker was away
@@ -243,7 +243,7 @@ def reconcile():
     NEWSLETTERS_IMPORT_STALE_SECONDS is failed with its reason; a queued one
     that old (its task lost) is returned to be queued again."""
     cutoff = timezone.now() - timedelta(
-        seconds=settings.NEWSLETTERS_IMPORT_STALE_SECONDS
+        seconds=app_settings.NEWSLETTERS_IMPORT_STALE_SECONDS
     )
     failed = []
     stale = ImportJob.objects.filter(
@@ -417,7 +417,7 @@ class _Importer:
                 subscriber_id=ids[address],
                 mailing_list=self.list,
                 language=languages[address],
-                consent_text_version=settings.NEWSLETTERS_CONSENT_TEXT_VERSION,
+                consent_text_version=app_settings.NEWSLETTERS_CONSENT_TEXT_VERSION,
             )
             for address in to_subscribe
         )

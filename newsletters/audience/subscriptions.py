@@ -4,7 +4,6 @@ consent event."""
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils.crypto import constant_time_compare
 from home.http import client_ip, user_agent
 from home.ratelimit import hit
 
+from ..conf import app_settings
 from .addresses import hash_normalised
 from .forms import SubscribeForm
 from .links import confirm_url, preferences_url
@@ -62,7 +62,7 @@ def record(kind, subscriber, ctx, mailing_list=None, language=""):
         language=language or subscriber.language,
         ip_address=ctx.ip,
         user_agent=ctx.user_agent[:400],
-        consent_text_version=settings.NEWSLETTERS_CONSENT_TEXT_VERSION,
+        consent_text_version=app_settings.NEWSLETTERS_CONSENT_TEXT_VERSION,
     )
 
 
@@ -84,7 +84,7 @@ class Outcome:
 def handle_subscribe(request, data, source):
     """Rate limits, validation, then the request; the answer never tells
     whether the address was known, subscribed or suppressed."""
-    limit, window = settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_IP
+    limit, window = app_settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_IP
     verdict = hit("newsletter-ip", client_ip(request), limit, window)
     if not verdict.allowed:
         return Outcome(429, retry_after=verdict.retry_after)
@@ -94,7 +94,7 @@ def handle_subscribe(request, data, source):
     if form.is_spam():
         return Outcome(202, form=form)
     email = form.cleaned_data["email"]
-    limit, window = settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS
+    limit, window = app_settings.NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS
     verdict = hit("newsletter-address", email, limit, window)
     if not verdict.allowed:
         return Outcome(429, form=form, retry_after=verdict.retry_after)
@@ -158,7 +158,7 @@ def _confirmation_mail_due(subscriber, rate_limited=True):
     """The mail to send now (a fresh single-use link), or None while one sent
     within NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL is still the one to use."""
     pending = subscriber.subscriptions.filter(status=Status.PENDING).exists()
-    interval = settings.NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL
+    interval = app_settings.NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL
     verdict = hit("newsletter-confirm-mail", subscriber.email, 1, interval)
     if rate_limited and not verdict.allowed:
         return None

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from ..conf import app_settings
+
 CONFIRM_SALT = "newsletters.confirm"
 MANAGE_SALT = "newsletters.manage"
 VERP_SALT = "newsletters.verp"
@@ -51,7 +53,7 @@ def confirm_token(subscriber):
 
 def read_confirm_token(token):
     """(subscriber id, nonce) of a genuine, unexpired confirmation token."""
-    data = _load(token, CONFIRM_SALT, settings.NEWSLETTERS_CONFIRM_MAX_AGE)
+    data = _load(token, CONFIRM_SALT, app_settings.NEWSLETTERS_CONFIRM_MAX_AGE)
     if not isinstance(data, dict) or not isinstance(data.get("s"), int):
         raise InvalidToken
     return data["s"], str(data.get("n", ""))
@@ -119,7 +121,7 @@ def manage_token(subscriber, lists=None):
 
 
 def read_manage_token(token):
-    data = _load(token, MANAGE_SALT, settings.NEWSLETTERS_MANAGE_MAX_AGE)
+    data = _load(token, MANAGE_SALT, app_settings.NEWSLETTERS_MANAGE_MAX_AGE)
     if not isinstance(data, dict) or not isinstance(data.get("s"), int):
         raise InvalidToken
     lists = data.get("l")
@@ -138,7 +140,7 @@ class ReturnPaths:
     """VERP addresses for many subscribers, the HMAC key derived once."""
 
     def __init__(self):
-        base = settings.NEWSLETTERS_RETURN_PATH
+        base = app_settings.NEWSLETTERS_RETURN_PATH
         self.enabled = bool(base) and "@" in base
         if self.enabled:
             self.local, self.domain = base.rsplit("@", 1)
@@ -154,7 +156,7 @@ class ReturnPaths:
 
 def subscriber_id_from_return_path(address):
     """The subscriber id a VERP address names, or None if it is not genuine."""
-    base = settings.NEWSLETTERS_RETURN_PATH
+    base = app_settings.NEWSLETTERS_RETURN_PATH
     if not base or "@" not in base or not isinstance(address, str):
         return None
     local, _, domain = address.strip().strip("<>").rpartition("@")

@@ -7,7 +7,6 @@ address, so it must not become a way to send bulk mail.
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from wagtail.models import Page
 from home.ratelimit import hit
 from news.admin_scope import may_see
 
+from ..conf import app_settings
 from ..delivery.sending import MAX_TEST_ADDRESSES, send_test
 from .models import NewsletterPage
 from .rendering import NewsletterRenderError, render_edition
@@ -78,7 +78,7 @@ def send_test_view(request, page_id):
     status = 200
     if request.method == "POST" and form.is_valid():
         addresses = form.cleaned_data["addresses"]
-        limit = settings.NEWSLETTERS_TEST_SENDS_PER_HOUR
+        limit = app_settings.NEWSLETTERS_TEST_SENDS_PER_HOUR
         verdicts = [
             hit("newsletter-test-send", request.user.pk, limit, 3600)
             for _address in addresses

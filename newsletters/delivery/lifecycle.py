@@ -25,6 +25,7 @@ from ..composition.rendering import (
     edition_to_dict,
     render_edition,
 )
+from ..conf import app_settings
 from . import enqueue
 from .models import Campaign, CampaignEdition, Delivery
 
@@ -362,7 +363,7 @@ def materialise(campaign, editions):
 def chunk_ranges(campaign_id, size=None):
     """(first id, last id) of consecutive runs of ``size`` pending deliveries,
     computed in SQL so that a million rows never come into Python."""
-    size = size or settings.NEWSLETTERS_SEND_CHUNK_SIZE
+    size = size or app_settings.NEWSLETTERS_SEND_CHUNK_SIZE
     table = Delivery._meta.db_table
     sql = f"""
         SELECT MIN(id), MAX(id) FROM (
@@ -395,7 +396,7 @@ def dispatch_rows(campaign_id, ids):
     reconciler), in runs of at most the chunk size, once the transaction
     commits."""
     ids = sorted(ids)
-    size = settings.NEWSLETTERS_SEND_CHUNK_SIZE
+    size = app_settings.NEWSLETTERS_SEND_CHUNK_SIZE
     ranges = [
         (part[0], part[-1])
         for part in (ids[i : i + size] for i in range(0, len(ids), size))

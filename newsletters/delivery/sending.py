@@ -19,6 +19,7 @@ from ..audience import bounces
 from ..audience.addresses import InvalidAddress, hash_normalised, normalise_email
 from ..audience.models import Subscriber, Subscription, Suppression
 from ..composition.rendering import edition_from_dict
+from ..conf import app_settings
 from . import enqueue, lifecycle
 from .message import (
     Personaliser,
@@ -149,7 +150,7 @@ def claim(campaign_id, first_id, last_id, claim_id):
     not cancel running late-ack tasks), and that run keeps its rows fresh
     (``_still_mine``), so the second run sends none of them. Returns the ids."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
+    stale = now - timedelta(seconds=app_settings.NEWSLETTERS_SEND_STALE_SECONDS)
     with transaction.atomic():
         rows = Delivery.objects.filter(
             campaign_id=campaign_id, pk__gte=first_id, pk__lte=last_id
@@ -206,7 +207,8 @@ def _allowed(subscriber_ids, list_ids):
 
 def _backoff(attempts):
     return min(
-        settings.NEWSLETTERS_SEND_RETRY_SECONDS * 2 ** max(0, attempts - 1), 6 * 3600
+        app_settings.NEWSLETTERS_SEND_RETRY_SECONDS * 2 ** max(0, attempts - 1),
+        6 * 3600,
     )
 
 
@@ -215,7 +217,7 @@ def _retry_or_fail(delivery_id, attempts, reason, code=None, flagged=None):
     fields = {"attempts": attempts, "reason": reason[:500], "smtp_code": code}
     if flagged:
         fields["flagged"] = True
-    if attempts >= settings.NEWSLETTERS_SEND_MAX_ATTEMPTS:
+    if attempts >= app_settings.NEWSLETTERS_SEND_MAX_ATTEMPTS:
         fields.update(
             status=D.FAILED,
             reason=f"gave up after {attempts} attempts: {reason}"[:500],
@@ -259,7 +261,7 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
         )
     )
     throttle = get_throttle()
-    step = max(1, settings.NEWSLETTERS_SEND_RECHECK_EVERY)
+    step = max(1, app_settings.NEWSLETTERS_SEND_RECHECK_EVERY)
     current = None
     personalisers = {}
     try:
@@ -410,7 +412,9 @@ def reconcile():
     came), re-dispatch campaigns without progress (tasks lost before the
     broker had them, a broker restarted empty), re-run stalled preparations,
     and mark finished campaigns sent. Returns what it did, for the log."""
-    stale = timezone.now() - timedelta(seconds=settings.NEWSLETTERS_SEND_STALE_SECONDS)
+    stale = timezone.now() - timedelta(
+        seconds=app_settings.NEWSLETTERS_SEND_STALE_SECONDS
+    )
     done = {"released": 0, "redispatched": [], "prepared": [], "finished": []}
     held = Delivery.objects.filter(
         status=D.SENDING,

@@ -9,8 +9,8 @@ these entry points import the domain and not the reverse.
 import logging
 
 from celery import shared_task
-from django.conf import settings
 
+from ..conf import app_settings
 from . import enqueue, lifecycle, sending
 from .transports import ConnectionLost
 
@@ -36,7 +36,7 @@ def deliver_chunk(self, campaign_id, first_id, last_id):
         report = sending.run_chunk(campaign_id, first_id, last_id, self.request.id)
     except ConnectionLost as exc:
         retries = self.request.retries or 0
-        delay = min(settings.NEWSLETTERS_SEND_RETRY_SECONDS * 2**retries, 600)
+        delay = min(app_settings.NEWSLETTERS_SEND_RETRY_SECONDS * 2**retries, 600)
         log.warning("chunk %s-%s: %s; retry in %ss", first_id, last_id, exc, delay)
         raise self.retry(countdown=delay, exc=exc) from exc
     if report.retry_in is not None:

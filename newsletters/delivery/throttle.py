@@ -21,6 +21,8 @@ import time
 import redis
 from django.conf import settings
 
+from ..conf import app_settings
+
 log = logging.getLogger(__name__)
 
 RETRY_REDIS_SECONDS = 5
@@ -115,9 +117,9 @@ _throttle = None
 def get_throttle():
     """One per process, built from settings on first use."""
     global _throttle
-    rate = settings.NEWSLETTERS_SEND_RATE
+    rate = app_settings.NEWSLETTERS_SEND_RATE
     if _throttle is None or _throttle.rate != rate:
         _throttle = Throttle(
-            rate, settings.REDIS_URL, settings.NEWSLETTERS_SEND_PROCESSES
+            rate, settings.REDIS_URL, app_settings.NEWSLETTERS_SEND_PROCESSES
         )
     return _throttle

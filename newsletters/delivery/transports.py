@@ -21,12 +21,13 @@ import smtplib
 from dataclasses import dataclass
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
-from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.utils.module_loading import import_string
 
 from home.mail import delivery_backend
+
+from ..conf import app_settings
 
 SENT = "sent"
 RETRY = "retry"
@@ -268,7 +269,7 @@ class AnymailTransport(Transport):
 def get_transport():
     """The transport NEWSLETTER_BACKEND names; without one, the anymail
     transport when the delivery backend is an anymail service, else Django's."""
-    conf = getattr(settings, "NEWSLETTER_BACKEND", None) or {}
+    conf = app_settings.NEWSLETTER_BACKEND or {}
     default = (
         "newsletters.delivery.transports.AnymailTransport"
         if delivery_backend().startswith("anymail.")

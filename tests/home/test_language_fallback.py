@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from home.conf import app_settings
 from home.locales import best_language, fallback_chain
 
 CHAINS = {
@@ -90,7 +91,7 @@ def test_the_readers_own_language_comes_first():
 
 
 def test_the_chain_follows_the_setting_when_changed():
-    fallbacks = {**settings.LANGUAGE_FALLBACKS, "mk": ["sr", "en"]}
+    fallbacks = {**app_settings.LANGUAGE_FALLBACKS, "mk": ["sr", "en"]}
     with override_settings(LANGUAGE_FALLBACKS=fallbacks):
         assert fallback_chain("mk") == ["mk", "sr", "en"]
         assert best_language("mk", {"sr", "en"}) == "sr"
@@ -98,7 +99,7 @@ def test_the_chain_follows_the_setting_when_changed():
 
 
 def test_a_fallback_outside_the_content_languages_is_skipped():
-    fallbacks = {**settings.LANGUAGE_FALLBACKS, "tr": ["de", "en"]}
+    fallbacks = {**app_settings.LANGUAGE_FALLBACKS, "tr": ["de", "en"]}
     with override_settings(LANGUAGE_FALLBACKS=fallbacks):
         assert fallback_chain("tr") == ["tr", "en"]
         assert best_language("tr", {"de"}) is None

@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from cms.settings import base as project_settings
 from home import mail as queued_mail
 from home import tasks
+from home.conf import app_settings
 
 SUBSCRIBE = "/api/v3/newsletter/subscribe/"
 SUBMIT = "/api/v3/submissions/"
@@ -148,4 +149,4 @@ def test_a_permanent_refusal_is_not_retried_and_an_outage_is(settings):
         pytest.raises(RuntimeError),
     ):
         tasks.send_email.apply(args=(data,), throw=True).get()
-    assert retry.call_args[1]["countdown"] == settings.EMAIL_RETRY_SECONDS
+    assert retry.call_args[1]["countdown"] == app_settings.EMAIL_RETRY_SECONDS

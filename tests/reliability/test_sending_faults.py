@@ -17,6 +17,7 @@ from news.structure import section_for
 from newsletters.audience.addresses import hash_normalised
 from newsletters.audience.models import Subscriber, Subscription, Suppression
 from newsletters.composition.models import NewsletterPage
+from newsletters.conf import app_settings
 from newsletters.delivery import lifecycle, sending
 from newsletters.delivery.models import Campaign, Delivery
 
@@ -206,7 +207,7 @@ def unsubscribe_one_not_yet_claimed(campaign, exclude):
 
 
 def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
-    programme, audience, workers, smtp, settings, services
+    programme, audience, workers, smtp, services
 ):
     addresses = audience(240)
     lists = audience.lists
@@ -231,7 +232,7 @@ def test_double_dispatch_two_lists_unsubscribe_pause_and_resume(
     until(lambda: settled(services, campaign), 30, "the workers to settle")
     stopped_at = smtp.count()
     # Each running chunk stops at its next check (RECHECK_EVERY messages).
-    assert stopped_at - paused_at <= 2 * settings.NEWSLETTERS_SEND_RECHECK_EVERY
+    assert stopped_at - paused_at <= 2 * app_settings.NEWSLETTERS_SEND_RECHECK_EVERY
     assert stopped_at < 240
     assert status(campaign) == Campaign.Status.PAUSED
     assert lifecycle.resume(campaign.pk)
