@@ -3,6 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Every absolute link (emails, feeds, the API's URLs, the read model) uses
+# BASE_URL; under `make run` it follows PORT unless given. Passed to every
+# process honcho starts (honcho gives each its own PORT, so it cannot be
+# derived there).
+BASE_URL ?= http://localhost:$(PORT)
 
 .PHONY: run test lint format install migrate demo clean-var bench-api bench-sending bench-import
 
@@ -16,21 +21,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 migrate: install
-	$(PY) manage.py migrate --no-input
+	BASE_URL=$(BASE_URL) $(PY) manage.py migrate --no-input
 
+## Demo data; the read model is rebuilt, so its stored URLs follow BASE_URL
+## (a run on another port than the last one).
 demo: migrate
-	$(PY) manage.py load_demo_data
+	BASE_URL=$(BASE_URL) $(PY) manage.py load_demo_data
+	BASE_URL=$(BASE_URL) $(PY) manage.py rebuild_news_readmodel
 
 ## Set up and run web + Celery worker + beat on the embedded defaults.
 run: demo
 	@echo
-	@echo "  Admin:    http://localhost:$(PORT)/admin/  (user 'admin'; password printed"
+	@echo "  Admin:    $(BASE_URL)/admin/  (user 'admin'; password printed"
 	@echo "            above when first created, or the DEMO_ADMIN_PASSWORD you set)"
-	@echo "  API docs: http://localhost:$(PORT)/api/v3/docs/"
-	@echo "  Health:   http://localhost:$(PORT)/healthz"
+	@echo "  API docs: $(BASE_URL)/api/v3/docs/"
+	@echo "  Health:   $(BASE_URL)/healthz"
 	@echo "  Mail:     var/mail/*.eml"
 	@echo
-	DJANGO_SETTINGS_MODULE=cms.settings.dev PORT=$(PORT) $(VENV)/bin/honcho --procfile Procfile.dev start
+	DJANGO_SETTINGS_MODULE=cms.settings.dev PORT=$(PORT) BASE_URL=$(BASE_URL) $(VENV)/bin/honcho --procfile Procfile.dev start
 
 ## Set up and run the whole test suite (services from the environment, see
 ## README), in TEST_PROCESSES processes (pytest-xdist; each test module stays
