@@ -52,6 +52,12 @@ def ensure_country_teams(countries=None):
     admin_access = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
+    # Whoever may edit a source may ask for its translations (wagtail-localize's
+    # submit view, the status board's Translate, the page's action menu); the
+    # page scope keeps it to the team's own pages.
+    request_translation = Permission.objects.get(
+        content_type__app_label="wagtail_localize", codename="submit_translation"
+    )
     root_collection = Collection.get_first_root_node()
     collection_permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)
@@ -71,7 +77,7 @@ def ensure_country_teams(countries=None):
                 team = CountryTeam.objects.create(group=group, role=role)
                 team.countries.add(country)
             group = groups[role] = team.group
-            group.permissions.add(admin_access)
+            group.permissions.add(admin_access, request_translation)
             for permission in collection_permissions:
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
