@@ -10,8 +10,10 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Locale
 
 from news.models import Country, CountryTeam, Organisation
@@ -167,6 +169,32 @@ def _transactional(item):
     return "transactional_db" in item.fixturenames or bool(
         marker and marker.kwargs.get("transaction")
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, the database as migrations left it.
+
+    Such a test ends by emptying the database (pytest-django's flush), so
+    pytest-django runs them after every other database test. Under xdist a
+    process runs whole files in the order it is handed them, so an ordinary
+    test may come next: the rows serialised when the test database was made
+    are loaded back (after one more flush, in case a test without serialised
+    rollback let post_migrate recreate a part).
+    """
+    result = yield
+    rows = getattr(connection, "_test_serialized_contents", None)
+    if rows is not None and _transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command(
+                "flush",
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,  # the rows come back with their own ids
+                verbosity=0,
+            )
+            connection.creation.deserialize_db_from_string(rows)
+    return result
 
 
 def pytest_collection_modifyitems(items):
