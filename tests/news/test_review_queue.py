@@ -1,5 +1,8 @@
 """The dashboard shows each officer what waits for review in their countries."""
 
+import datetime
+
+from django.utils import timezone
 from wagtail.models import Locale
 
 from news.intake import create_draft_news
@@ -56,3 +59,14 @@ def test_moderator_approves_a_submission_and_it_goes_live(client, programme, tea
     assert page.live
     assert page.url == f"/sq/news/xk/{page.slug}/"
     assert client.get(page.url).status_code == 200
+
+
+def test_the_queue_says_how_long_ago_each_item_was_sent(client, programme, team_user):
+    page = draft(programme, "XK", "sq", "Lajm nga Prizreni")
+    page.latest_revision.__class__.objects.filter(pk=page.latest_revision.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=3, minutes=5)
+    )
+    client.force_login(team_user("XK", "editor"))
+    html = client.get("/admin/").content.decode()
+    assert "3\xa0hours ago" in html
+    assert "3\xa0hours, 5\xa0minutes" not in html
