@@ -184,7 +184,8 @@ def pytest_runtest_teardown(item, nextitem):
     """
     result = yield
     rows = getattr(connection, "_test_serialized_contents", None)
-    if rows is not None and _transactional(item):
+    # After the last test the test database is gone (nextitem is None).
+    if rows is not None and nextitem is not None and _transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             call_command(
                 "flush",
