@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 import time
 
+from django.conf import settings
+
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 
@@ -152,6 +154,14 @@ class Chromium:
             if wanted(event):
                 return event
             self.events.append(event)
+
+    def use_session(self, url, client):
+        """Browse ``url`` signed in as the Django test ``client`` is."""
+        name = settings.SESSION_COOKIE_NAME
+        self.call(
+            "Storage.setCookies",
+            cookies=[{"name": name, "value": client.cookies[name].value, "url": url}],
+        )
 
     def open(self, url, width, height=900, mobile=False):
         """A page at ``url`` laid out ``width`` CSS pixels wide; its session."""

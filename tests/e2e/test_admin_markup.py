@@ -8,7 +8,6 @@ the page runs, in every frame, and native dialogs are watched for as well.
 """
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -83,16 +82,7 @@ def test_admin_pages_show_markup_as_text(live_server, programme, chromium):
         "admin", "admin@example.org", "pw"
     )
     client.force_login(admin)
-    chromium.call(
-        "Storage.setCookies",
-        cookies=[
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ],
-    )
+    chromium.use_session(live_server.url, client)
     drafts = NewsPage.objects.filter(live=False).order_by("pk")
     assert drafts.count() == 9  # 3 from the feed, 6 submitted, in review
     pages = list(NewsPage.objects.order_by("pk")) + [event]

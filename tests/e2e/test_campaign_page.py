@@ -2,15 +2,13 @@
 that no longer apply (Pause, Cancel campaign) go away without a manual
 reload (they stayed after "sent" before)."""
 
-import time
-
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from newsletters.delivery.models import Campaign
+from tests.conftest import wait_until
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.conftest import make_lists
 
@@ -18,16 +16,6 @@ BUTTONS = (
     "[...document.querySelectorAll('.campaign-actions button')]"
     ".map(b => b.textContent.trim())"
 )
-
-
-def wait_for(chromium, session, expression, expected, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = chromium.evaluate(session, expression)
-        if value == expected:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"{expression} is {value!r}, not {expected!r}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -42,16 +30,7 @@ def test_the_actions_go_when_the_campaign_is_sent(live_server, programme, chromi
     client.force_login(
         get_user_model().objects.create_superuser("admin", "admin@example.org", "pw")
     )
-    chromium.call(
-        "Storage.setCookies",
-        cookies=[
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ],
-    )
+    chromium.use_session(live_server.url, client)
     url = live_server.url + reverse("newsletters_campaigns:detail", args=[campaign.pk])
     session = chromium.open(url, 1280)
     assert chromium.evaluate(session, BUTTONS) == ["Pause", "Cancel campaign"]
@@ -65,4 +44,7 @@ def test_the_actions_go_when_the_campaign_is_sent(live_server, programme, chromi
         " document.querySelector('[data-field=status_label]')?.textContent,"
         f" {BUTTONS}]"
     )
-    wait_for(chromium, session, page, ["complete", "Sent", []])
+    expected = ["complete", "Sent", []]
+    assert wait_until(lambda: chromium.evaluate(session, page) == expected, 20), (
+        chromium.evaluate(session, page)
+    )
