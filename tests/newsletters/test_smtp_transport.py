@@ -11,7 +11,13 @@ from django.core.mail import get_connection
 
 from cms.celery import app
 from newsletters.delivery.models import Campaign
-from newsletters.delivery.transports import FAILED, SENT, DjangoTransport, Outgoing
+from newsletters.delivery.transports import (
+    FAILED,
+    RETRY,
+    SENT,
+    DjangoTransport,
+    Outgoing,
+)
 from tests.newsletters.compose import intro, newsletter
 from tests.newsletters.test_campaigns import make_campaign, run, subscribe
 from tests.reliability.smtpd import Recorder, SMTPServer
@@ -100,3 +106,85 @@ def test_return_path_is_the_envelope_sender_and_not_a_header(
     parsed = message_from_bytes(received.data, policy=default_policy)
     assert parsed["Return-Path"] is None
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+class Pipelining(Recorder):
+    """Offers ESMTP PIPELINING and notes, at each MAIL, whether the client's
+    RCPT and DATA were already waiting behind it (sent in the same write)."""
+
+    def __init__(self, refuse_mail=(), tempfail_data=False):
+        super().__init__()
+        self.queued_at_mail = []
+        self.refuse_mail = set(refuse_mail)
+        self.tempfail_data = tempfail_data
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        waiting = bytes(server._reader._buffer)
+        self.queued_at_mail.append(b"RCPT TO:" in waiting and b"DATA" in waiting)
+        if address in self.refuse_mail:
+            return "451 4.3.2 Sender deferred"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.tempfail_data:
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def pipelining_server(smtp, **faults):
+    smtp.recorder = Pipelining(**faults)
+    smtp.controller.handler = smtp.recorder
+    return smtp
+
+
+def test_a_server_offering_pipelining_gets_mail_rcpt_and_data_in_one_write(smtp):
+    pipelining_server(smtp)
+    dotted = message("ana@example.org")
+    dotted = Outgoing(
+        envelope_from=dotted.envelope_from,
+        to=dotted.to,
+        data=dotted.data.replace(b"Tekst.\r\n", b"Tekst.\r\n.\r\n..pika\r\nfund"),
+        message_id=dotted.message_id,
+    )
+    with smtp as recorder, DjangoTransport() as transport:
+        assert transport.send(dotted).status == SENT
+        assert transport.send(message("beni@example.org")).status == SENT
+    assert recorder.queued_at_mail == [True, True]
+    assert [m.to for m in recorder.messages] == ["ana@example.org", "beni@example.org"]
+    # The body arrives as it left: dot-stuffing undone by the server, the
+    # missing final line break added.
+    assert recorder.messages[0].data.endswith(b"Tekst.\r\n.\r\n..pika\r\nfund\r\n")
+
+
+def test_pipelined_replies_are_judged_for_their_own_command(smtp):
+    pipelining_server(smtp, refuse_mail={"deferred@example.org"})
+    smtp.recorder.faults.reject = {"nobody@example.org"}
+    deferred = message("ana@example.org")
+    deferred = Outgoing(
+        envelope_from="deferred@example.org",
+        to=deferred.to,
+        data=deferred.data,
+        message_id=deferred.message_id,
+    )
+    with smtp as recorder, DjangoTransport() as transport:
+        refused = transport.send(message("nobody@example.org"))
+        assert (refused.status, refused.code, refused.suppress) == (FAILED, 550, True)
+        later = transport.send(deferred)
+        assert (later.status, later.code) == (RETRY, 451)
+        # The same connection goes on: the refusals were reset, not fatal.
+        assert transport.send(message("beni@example.org")).status == SENT
+    assert [m.to for m in recorder.messages] == ["beni@example.org"]
+    assert all(recorder.queued_at_mail)
+
+
+def test_a_temporary_refusal_after_a_pipelined_body_is_a_retry(smtp):
+    pipelining_server(smtp, tempfail_data=True)
+    with smtp as recorder, DjangoTransport() as transport:
+        result = transport.send(message())
+    assert (result.status, result.code) == (RETRY, 451)
+    assert recorder.messages == []
