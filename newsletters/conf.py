@@ -54,6 +54,11 @@ app_settings = AppSettings(
     NEWSLETTERS_SEND_RETRY_SECONDS=60,
     NEWSLETTERS_SEND_STALE_SECONDS=600,
     NEWSLETTERS_SEND_RECHECK_EVERY=25,
+    # Messages a sending process may have had accepted by the server and not
+    # yet recorded as sent (newsletters.delivery.sending.SentMarks): a
+    # process killed mid-chunk sends at most this many again. 1: record each
+    # message as its reply arrives (one UPDATE a message).
+    NEWSLETTERS_SEND_IN_FLIGHT=20,
     NEWSLETTERS_RECONCILE_SECONDS=60,
     # Test sends from the newsletter editor
     # (newsletters.composition.admin_views): addresses one user may mail in

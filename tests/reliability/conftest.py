@@ -179,6 +179,8 @@ SENDING_ENV = {
     "NEWSLETTERS_SEND_MAX_ATTEMPTS": "6",
     "NEWSLETTERS_SEND_STALE_SECONDS": "3",
     "NEWSLETTERS_SEND_RECHECK_EVERY": "5",
+    # Accepted and not yet recorded, per process: what a SIGKILL may send again.
+    "NEWSLETTERS_SEND_IN_FLIGHT": "4",
 }
 
 
