@@ -100,8 +100,15 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # Indexes, each for the queries that use it (tests/newsletters/
+    # test_delivery_indexes.py keeps the list): the unique (campaign,
+    # subscriber) serves every campaign's rows, preparation's ON CONFLICT and
+    # the report; (campaign, status) the progress counts, claims and the
+    # reconciler; subscriber the erasure of a subscriber; edition the cascade
+    # when a campaign's editions are deleted. No index of campaign alone: the
+    # two above lead with it, and each index costs every row of a preparation.
     campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="deliveries"
+        Campaign, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="deliveries"
