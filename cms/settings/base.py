@@ -7,6 +7,7 @@ a server. ``DEBUG`` is off and there is no secret key: dev and test set dummy
 ones, production requires them.
 """
 
+import contextlib
 from functools import partial
 from pathlib import Path
 
@@ -125,11 +126,14 @@ TEMPLATES = [
 # Database: DATABASE_URL (postgres://user:pass@host:5432/name in production),
 # else SQLite under var/ in WAL mode so that the web process and the worker can
 # write side by side.
+# The embedded defaults (SQLite, the file broker, cache and mail) and the
+# worker logs of tests and benchmarks keep their files under VAR_DIR, which
+# nothing else creates, whatever DATABASE_URL says (a read-only image that
+# uses none of them may have none).
+with contextlib.suppress(OSError):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
-    # The embedded default keeps its files under var/; SQLite will not create
-    # the folder itself.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(

@@ -12,7 +12,8 @@ timing is at the mercy of the scheduler).
 Runs on the database DATABASE_URL names (PostgreSQL or SQLite); writes its
 section of docs/benchmarks.md.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://... python tests/bench/run_render.py
+    python tests/bench/run_render.py            # SQLite under VAR_DIR
+    DATABASE_URL=postgres://... python tests/bench/run_render.py
 """
 
 import datetime
@@ -33,7 +34,7 @@ SECTION = "## P2: per-recipient message"
 def main():
     from tests.bench.run_sending import newsletter_page, setup_django, write_section
 
-    setup_django()
+    setup_django(services=())  # SQLite will do: no worker, no broker
     from mjml import mjml2html
 
     from newsletters.audience.models import Subscriber
