@@ -183,9 +183,11 @@ def _entry(raw, atom, base):
     if raw.get("guidislink") and (not link or link == guid):
         link = _link(_joined(base, guid))
     published = None
+    # "in" first: asking for a missing "updated" makes feedparser hand back
+    # "published" with a DeprecationWarning.
     for name in ("published", "updated", "created"):
-        if raw.get(name):
-            published = parse_date(raw.get(name))
+        if name in raw and raw[name]:
+            published = parse_date(raw[name])
             if published is not None:
                 break
     title_detail = raw.get("title_detail") or {}
