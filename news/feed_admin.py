@@ -17,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from .feeds.checking import check_source
+from .feeds.errors import render
 from .models import FeedState
 
 
@@ -80,17 +81,22 @@ class FeedStateViewSet(SnippetViewSet):
         Column("feed_url", label=_("Feed"), accessor="organisation.feed_url"),
         "last_success_at",
         "last_error_at",
-        "last_error",
+        Column("error_message", label=_("Last error")),
+        "last_imported",
+        "last_problems",
         "items_imported",
         "consecutive_failures",
     ]
-    search_fields = ["organisation__name", "last_error"]
+    # The reasons are codes put into words when read: not searchable text.
+    search_fields = ["organisation__name"]
     inspect_view_fields = [
         "organisation",
         "last_checked_at",
         "last_success_at",
         "last_error_at",
-        "last_error",
+        "error_message",
+        "last_imported",
+        "last_problems",
         "items_imported",
         "consecutive_failures",
         "etag",
@@ -112,6 +118,9 @@ class FeedStateViewSet(SnippetViewSet):
         organisation = state.organisation
         languages = organisation.country.languages if organisation.country else []
         report = check_source(organisation.feed_url, languages[0] if languages else "")
+        if not report["ok"]:
+            # In the officer's language (the admin's), not check_feed's English.
+            report["message"] = render(report["code"], report["params"])
         title = _("Test of the feed of %(organisation)s") % {
             "organisation": organisation
         }

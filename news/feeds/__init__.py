@@ -21,12 +21,14 @@ is outside our control, so everything here assumes hostility:
   sanitises their HTML and starts review), once each, by GUID or else link;
   an entry that fails is a problem counted on the feed, never its failure.
 
-A broken or hostile feed is recorded on its ``FeedState`` as a short reason
-and never stops the other feeds.
+A broken or hostile feed is recorded on its ``FeedState`` as a reason (a
+code and its parameters, put into words in the reader's language when the
+status is read) and never stops the other feeds; each poll counts the entries
+it imported and those it could not.
 
 Modules: ``fetching`` (the SSRF guard and the capped, timed exchange),
 ``parsing`` (entries, their links, keys and language), ``dates`` (the
 programme languages' dates), ``checking`` (``manage.py check_feed``),
 ``polling`` (importing, state and reviewer notices); ``errors`` holds
-``FeedError``.
+``FeedError`` and the reasons' messages.
 """

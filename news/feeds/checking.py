@@ -5,13 +5,11 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.utils.translation import gettext as _
-
 from ..conf import app_settings
 from ..intake import (
     body_from_html,
 )
-from .errors import FeedError, short
+from .errors import FeedError
 from .fetching import fetch, too_large
 from .parsing import content_language, entry_texts, parse
 
@@ -20,23 +18,29 @@ logger = logging.getLogger(__name__)
 
 def check_source(source, fallback_language=""):
     """What importing ``source`` (a feed URL, or a local file's path) would
-    file, without writing anything: ``{"source", "ok", "error", "entries"}``,
-    each entry with its title, link, date, language and body as stored.
+    file, without writing anything: ``{"source", "ok", "error", "code",
+    "params", "entries"}``, each entry with its title, link, date, language
+    and body as stored. ``error`` is the reason in English; ``code`` and
+    ``params`` put it into any language (news.feeds.errors.render).
 
     URLs go through the same SSRF guard and caps as polling.
     """
-    report = {"source": source, "ok": False, "error": "", "entries": []}
+    report = {
+        "source": source,
+        "ok": False,
+        "error": "",
+        "code": "",
+        "params": {},
+        "entries": [],
+    }
     try:
         body, base_url, headers = _read_source(source)
         feed = parse(body, base_url, headers)
-    except FeedError as exc:
-        report["error"] = short(str(exc))
-        return report
     except Exception as exc:
-        logger.exception("Checking the feed %s failed", str(source)[:200])
-        report["error"] = _("Unexpected error while reading the feed (%(kind)s).") % {
-            "kind": type(exc).__name__
-        }
+        if not isinstance(exc, FeedError):
+            logger.exception("Checking the feed %s failed", str(source)[:200])
+            exc = FeedError("unexpected", kind=type(exc).__name__)
+        report.update(error=str(exc), code=exc.code, params=exc.params)
         return report
     for entry in feed.entries:
         report["entries"].append(_entry_report(feed, entry, fallback_language))
@@ -51,7 +55,7 @@ def _read_source(source):
         return result.body, result.url, result.headers
     path = Path(source)
     if parts.scheme or not path.is_file():
-        raise FeedError(_("Neither a feed address (http, https) nor a file."))
+        raise FeedError("not_a_source")
     limit = app_settings.NEWS_FEED_MAX_BYTES
     with path.open("rb") as handle:
         body = handle.read(limit + 1)

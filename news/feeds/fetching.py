@@ -4,6 +4,7 @@ time limit (see news.feeds)."""
 
 import concurrent.futures
 import contextlib
+import errno
 import http.client
 import ipaddress
 import socket
@@ -17,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from ..conf import app_settings
-from .errors import FeedError
+from .errors import FeedError, message
 
 USER_AGENT = "CivilSocietyProgrammeFeedReader/1.0"
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -59,11 +60,9 @@ def fetch(url, etag="", last_modified=""):
             return response.result(url)
         location = response.location
         if not location:
-            raise FeedError(
-                f"The server answered HTTP {response.status} with no address."
-            )
+            raise FeedError("redirect_without_address", status=response.status)
         url = urljoin(url, location)
-    raise FeedError(f"Too many redirects (more than {max_redirects}).")
+    raise FeedError("too_many_redirects", limit=max_redirects)
 
 
 @dataclass
@@ -79,7 +78,7 @@ class _Response:
         if self.status == 304:
             return FetchResult(True, url=url)
         if self.status != 200:
-            raise FeedError(f"The server answered HTTP {self.status}.")
+            raise FeedError("http_status", status=self.status)
         return FetchResult(
             False,
             body=self.body,
@@ -110,7 +109,7 @@ def _request(url, etag, last_modified, deadline):
     except (http.client.HTTPException, OSError) as exc:
         if connection.aborted or time.monotonic() >= deadline:
             raise _timed_out() from None
-        raise FeedError(_network_reason(exc, host)) from None
+        raise _network_error(exc, host) from None
     finally:
         watchdog.cancel()
         connection.close()
@@ -172,13 +171,13 @@ def _decoded(body, encoding):
     if encoding in ("", "identity"):
         return body
     if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise FeedError(f"The server sent an unsupported encoding ({encoding[:20]}).")
+        raise FeedError("unsupported_encoding", encoding=encoding[:20])
     max_bytes = app_settings.NEWS_FEED_MAX_BYTES
     wbits = zlib.MAX_WBITS | 32  # gzip or zlib header, detected
     try:
         decoded = zlib.decompressobj(wbits).decompress(body, max_bytes + 1)
     except zlib.error:
-        raise FeedError("The server sent a corrupt compressed body.") from None
+        raise FeedError("corrupt_compression") from None
     if len(decoded) > max_bytes:
         raise too_large()
     return decoded
@@ -189,14 +188,12 @@ def _checked_url(url):
         parts = urlsplit((url or "").strip())
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
-        raise FeedError("The feed address is not a valid URL.") from None
+        raise FeedError("invalid_url") from None
     if parts.scheme not in ("http", "https"):
         scheme = parts.scheme or "none"
-        raise FeedError(
-            f"Only http and https feed addresses are allowed (not {scheme[:20]})."
-        )
+        raise FeedError("scheme_refused", scheme=scheme[:20])
     if not parts.hostname:
-        raise FeedError("The feed address has no host name.")
+        raise FeedError("no_host")
     return parts
 
 
@@ -204,14 +201,13 @@ def vetted_addresses(host, port, deadline):
     """The host's addresses, all of them allowed, or FeedError naming why not."""
     addresses = _resolve_within(host, port, deadline)
     if not addresses:
-        raise FeedError(f"The host name {host[:100]} could not be found.")
+        raise FeedError("host_not_found", host=host[:100])
     allowed = allowed_networks()
     for address in addresses:
         reason = forbidden_reason(address, allowed)
         if reason:
             raise FeedError(
-                f"Refused: {host[:100]} points to {reason} ({address}), "
-                "not a public internet address."
+                "address_refused", host=host[:100], kind=reason, address=str(address)
             )
     return addresses
 
@@ -230,34 +226,35 @@ def allowed_networks():
 
 
 def forbidden_reason(address, allowed=()):
-    """Why ``address`` may not be fetched, or None if it may.
+    """Why ``address`` may not be fetched (a message: what kind of address
+    it is), or None if it may.
 
-    Metadata, unspecified and multicast addresses are refused whatever
-    ``allowed`` says; other non-public addresses are fetched only inside one
-    of the ``allowed`` networks.
+        Metadata, unspecified and multicast addresses are refused whatever
+        ``allowed`` says; other non-public addresses are fetched only inside one
+        of the ``allowed`` networks.
     """
     if address.version == 6:
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             return forbidden_reason(embedded, allowed)
     if address in METADATA_ADDRESSES:
-        return "a cloud metadata address"
+        return message("metadata_address")
     if address.is_unspecified:
-        return "an unspecified address"
+        return message("unspecified_address")
     if address.is_multicast:
-        return "a multicast address"
+        return message("multicast_address")
     if any(
         address.version == network.version and address in network for network in allowed
     ):
         return None
     if address.is_loopback:
-        return "a loopback address"
+        return message("loopback_address")
     if address.is_link_local:
-        return "a link-local address"
+        return message("link_local_address")
     if address.is_private:
-        return "a private network address"
+        return message("private_address")
     if address.is_reserved or not address.is_global:
-        return "a reserved address"
+        return message("reserved_address")
     return None
 
 
@@ -282,7 +279,7 @@ def _resolve_within(host, port, deadline):
     except concurrent.futures.TimeoutError:
         raise _timed_out() from None
     except (OSError, UnicodeError):
-        raise FeedError(f"The host name {host[:100]} could not be found.") from None
+        raise FeedError("host_not_found", host=host[:100]) from None
     finally:
         executor.shutdown(wait=False)
 
@@ -366,26 +363,25 @@ def _remaining(deadline):
 
 
 def _timed_out():
-    return FeedError(
-        "The feed took longer than "
-        f"{app_settings.NEWS_FEED_TIMEOUT_SECONDS} seconds to download."
-    )
+    return FeedError("timed_out", seconds=app_settings.NEWS_FEED_TIMEOUT_SECONDS)
 
 
 def too_large():
     limit = app_settings.NEWS_FEED_MAX_BYTES
     size = f"{limit / 1024 / 1024:g} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
-    return FeedError(f"The feed is larger than the {size} allowed.")
+    return FeedError("too_large", size=size)
 
 
-def _network_reason(exc, host):
+def _network_error(exc, host):
+    host = host[:100]
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"The TLS certificate of {host[:100]} could not be verified."
+        return FeedError("tls_unverified", host=host)
     if isinstance(exc, ssl.SSLError):
-        return f"The TLS connection to {host[:100]} failed."
+        return FeedError("tls_failed", host=host)
     if isinstance(exc, ConnectionRefusedError):
-        return f"{host[:100]} refused the connection."
+        return FeedError("connection_refused", host=host)
     if isinstance(exc, http.client.HTTPException | ConnectionResetError):
-        return f"{host[:100]} sent an invalid or incomplete HTTP response."
-    detail = exc.strerror or type(exc).__name__
-    return f"Could not reach {host[:100]} ({detail})."
+        return FeedError("bad_http", host=host)
+    # The error's symbol (ETIMEDOUT, EHOSTUNREACH), not the system's words.
+    detail = errno.errorcode.get(exc.errno or 0) or type(exc).__name__
+    return FeedError("unreachable", host=host, detail=detail)

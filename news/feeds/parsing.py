@@ -15,7 +15,6 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import nh3
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from home.locales import content_language_codes
 
@@ -27,7 +26,7 @@ from ..intake import (
     plain_text,
 )
 from .dates import parse_date
-from .errors import FeedError, short
+from .errors import FeedError
 
 logger = logging.getLogger(__name__)
 
@@ -103,12 +102,7 @@ def refuse_dtd(body):
     """
     prolog = _prolog(body)
     if _DOCTYPE_SUBSET.search(prolog) or _ENTITY.search(prolog):
-        raise FeedError(
-            _(
-                "The feed declares its own DTD subset or entities, which are "
-                "refused for safety."
-            )
-        )
+        raise FeedError("dtd_refused")
 
 
 def parse(body, base_url="", headers=None):
@@ -120,7 +114,7 @@ def parse(body, base_url="", headers=None):
     (itself relative to ``base_url``, the address the feed came from).
     """
     if not body or not body.strip():
-        raise FeedError(_("The feed is empty."))
+        raise FeedError("empty")
     refuse_dtd(body)
     headers = dict(headers or {})
     base = base_url
@@ -141,12 +135,9 @@ def parse(body, base_url="", headers=None):
         )
     except Exception as exc:
         logger.warning("feedparser failed on a feed from %s", base_url, exc_info=True)
-        raise FeedError(
-            _("The feed could not be read (%(reason)s).")
-            % {"reason": type(exc).__name__}
-        ) from None
+        raise FeedError("unreadable", kind=type(exc).__name__) from None
     if not parsed.get("version") and not parsed.entries:
-        raise FeedError(_not_a_feed(parsed))
+        raise _not_a_feed(parsed)
     feed = Feed(language=str(parsed.feed.get("language") or ""))
     # RSS titles and descriptions are HTML whatever feedparser guesses from
     # their look; Atom says which of text, html or xhtml each construct is.
@@ -160,12 +151,12 @@ def parse(body, base_url="", headers=None):
 def _not_a_feed(parsed):
     problem = parsed.get("bozo_exception")
     if isinstance(problem, feedparser.CharacterEncodingUnknown):
-        return _("The feed's character encoding is unknown.")
-    if parsed.get("bozo") and problem is not None:
-        return _(
-            "This is not an RSS or Atom feed, nor well-formed XML (%(reason)s)."
-        ) % {"reason": short(str(problem))[:120]}
-    return _("This is not an RSS or Atom feed.")
+        return FeedError("unknown_encoding")
+    line = getattr(problem, "getLineNumber", None)
+    column = getattr(problem, "getColumnNumber", None)
+    if parsed.get("bozo") and callable(line) and callable(column):
+        return FeedError("not_xml", line=line(), column=column())
+    return FeedError("not_a_feed")
 
 
 def _joined(base, value):
@@ -183,9 +174,11 @@ def _entry(raw, atom, base):
     if raw.get("guidislink") and (not link or link == guid):
         link = _link(_joined(base, guid))
     published = None
+    # "in" first: asking for a missing "updated" makes feedparser hand back
+    # "published" with a DeprecationWarning.
     for name in ("published", "updated", "created"):
-        if raw.get(name):
-            published = parse_date(raw.get(name))
+        if name in raw and raw[name]:
+            published = parse_date(raw[name])
             if published is not None:
                 break
     title_detail = raw.get("title_detail") or {}

@@ -23,7 +23,7 @@ from ..intake import (
     plain_text,
 )
 from ..models import FeedItem, FeedState, NewsPage, Organisation
-from .errors import FeedError, short
+from .errors import FeedError, message
 from .fetching import fetch
 from .parsing import content_language, entry_texts, parse
 
@@ -35,7 +35,8 @@ class PollResult:
     organisation_id: int
     status: str  # "imported", "not_modified" or "failed"
     imported: int = 0
-    error: str = ""
+    error: str = ""  # in English, for the task's result and logs
+    code: str = ""  # news.feeds.errors.MESSAGES
 
 
 def feed_organisation_ids():
@@ -57,14 +58,18 @@ def feed_organisation_ids():
 
 def poll_organisation(organisation_id):
     """Fetch, parse and import one organisation's feed. Never raises: any
-    failure is recorded on its FeedState as a short reason."""
+    failure is recorded on its FeedState as a reason's code and parameters
+    (news.feeds.errors), put into words when someone reads it."""
     organisation = (
         Organisation.objects.select_related("country")
         .filter(pk=organisation_id)
         .first()
     )
     if organisation is None or not organisation.feed_url:
-        return PollResult(organisation_id, "failed", error="No feed to poll.")
+        missing = FeedError("no_feed")
+        return PollResult(
+            organisation_id, "failed", error=str(missing), code=missing.code
+        )
     state, created = FeedState.objects.get_or_create(organisation=organisation)
     first_poll = created or _after_outage(state)
     state.last_checked_at = timezone.now()
@@ -77,12 +82,10 @@ def poll_organisation(organisation_id):
         feed = parse(result.body, result.url, result.headers)
         imported, problems = import_entries(organisation, feed, first_poll=first_poll)
     except FeedError as exc:
-        return _record_failure(state, str(exc))
+        return _record_failure(state, exc)
     except Exception as exc:
         logger.exception("Feed of organisation %s failed", organisation_id)
-        return _record_failure(
-            state, f"Unexpected error while reading the feed ({type(exc).__name__})."
-        )
+        return _record_failure(state, FeedError("unexpected", kind=type(exc).__name__))
     state.etag = result.etag
     state.last_modified = result.last_modified
     _record_success(state, imported=imported, problems=problems)
@@ -99,37 +102,63 @@ def _after_outage(state):
 
 
 def _record_success(state, imported, problems=()):
+    """The poll read the feed: ``imported`` drafts filed, ``problems`` (messages)
+    the entries that could not be, counted apart; the first is the reason."""
     now = timezone.now()
     state.last_success_at = now
     state.consecutive_failures = 0
     state.items_imported = F("items_imported") + imported
+    state.last_imported = imported
+    state.last_problems = len(problems)
     fields = [
         "etag",
         "last_modified",
         "last_success_at",
         "consecutive_failures",
         "items_imported",
+        "last_imported",
+        "last_problems",
     ]
     if problems:
-        count = len(problems)
-        noun = "entry" if count == 1 else "entries"
-        state.last_error = short(f"{count} {noun} could not be imported: {problems[0]}")
-        state.last_error_at = now
-        fields += ["last_error", "last_error_at"]
+        reason = message("entries_not_imported", count=len(problems), first=problems[0])
+        _set_reason(state, reason["code"], reason["params"], now)
+        fields += [
+            "last_error",
+            "last_error_code",
+            "last_error_params",
+            "last_error_at",
+        ]
     state.save(update_fields=fields)
     state.refresh_from_db(fields=["items_imported"])
 
 
-def _record_failure(state, reason):
-    state.last_error = short(reason)
-    state.last_error_at = timezone.now()
+def _set_reason(state, code, params, when):
+    state.last_error = ""  # the text of reasons recorded before codes
+    state.last_error_code = code
+    state.last_error_params = params
+    state.last_error_at = when
+
+
+def _record_failure(state, error):
+    _set_reason(state, error.code, error.params, timezone.now())
+    state.last_imported = state.last_problems = 0
     state.consecutive_failures = F("consecutive_failures") + 1
-    state.save(update_fields=["last_error", "last_error_at", "consecutive_failures"])
-    state.refresh_from_db(fields=["consecutive_failures"])
-    logger.warning(
-        "Feed of organisation %s failed: %s", state.organisation_id, state.last_error
+    state.save(
+        update_fields=[
+            "last_error",
+            "last_error_code",
+            "last_error_params",
+            "last_error_at",
+            "last_imported",
+            "last_problems",
+            "consecutive_failures",
+        ]
     )
-    return PollResult(state.organisation_id, "failed", error=state.last_error)
+    state.refresh_from_db(fields=["consecutive_failures"])
+    logger.warning("Feed of organisation %s failed: %s", state.organisation_id, error)
+    return PollResult(
+        state.organisation_id, "failed", error=str(error), code=error.code
+    )
 
 
 def guid_hash(key):
@@ -138,18 +167,15 @@ def guid_hash(key):
 
 def import_entries(organisation, feed, first_poll=False):
     """File the feed's new entries as drafts, newest first, at most
-    NEWS_FEED_MAX_ITEMS_PER_POLL. Returns (count imported, problems).
+    NEWS_FEED_MAX_ITEMS_PER_POLL. Returns (count imported, problems), the
+    problems as messages of news.feeds.errors.
 
     A first poll (a new feed, or one back after a long outage) files only
     entries of the last NEWS_FEED_FIRST_POLL_DAYS, at most
     NEWS_FEED_FIRST_POLL_ITEMS, and remembers the others as seen: a feed
     of fifty old posts is not fifty drafts for the moderators, now or later.
     """
-    problems = [
-        _("an entry without id, link or title")
-        for entry in feed.entries
-        if not entry.key
-    ]
+    problems = [message("entry_without_key") for entry in feed.entries if not entry.key]
     entries = [entry for entry in feed.entries if entry.key]
     # Newest first (undated ones after), keeping the feed's order otherwise.
     entries.sort(
@@ -183,7 +209,11 @@ def import_entries(organisation, feed, first_poll=False):
                     entry.key[:200],
                     organisation.pk,
                 )
-                problems.append(f"{entry.title[:80]!r} ({type(exc).__name__})")
+                problems.append(
+                    message(
+                        "entry_failed", title=entry.title[:80], kind=type(exc).__name__
+                    )
+                )
                 continue
             if page is not None:
                 pages.append(page.pk)

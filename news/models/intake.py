@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..feeds.errors import render
 from .pages import NewsPage
 from .places import Country, Organisation
 
@@ -48,8 +49,22 @@ class FeedState(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # The reason as a code of news.feeds.errors.MESSAGES and its parameters,
+    # put into words in the reader's language (``error_message``).
+    last_error_code = models.CharField(max_length=64, blank=True)
+    last_error_params = models.JSONField(default=dict, blank=True)
+    # The words of a reason recorded before reasons had codes, shown as they
+    # are; polls now leave it empty.
     last_error = models.TextField(blank=True)
     items_imported = models.PositiveIntegerField(default=0)
+    last_imported = models.PositiveIntegerField(
+        _("imported by the last poll"), default=0
+    )
+    last_problems = models.PositiveIntegerField(
+        _("problems in the last poll"),
+        default=0,
+        help_text=_("Entries of the feed that could not be imported."),
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -58,6 +73,14 @@ class FeedState(models.Model):
 
     def __str__(self):
         return str(self.organisation)
+
+    def _error_message(self):
+        if self.last_error_code:
+            return render(self.last_error_code, self.last_error_params)
+        return self.last_error
+
+    _error_message.short_description = _("last error")
+    error_message = property(_error_message)
 
 
 class FeedItem(models.Model):

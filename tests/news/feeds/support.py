@@ -131,7 +131,11 @@ def assert_failed_without_import(org, *words):
     assert state.last_success_at is None
     assert not NewsPage.objects.filter(organisation=org).exists()
     assert not FeedItem.objects.filter(organisation=org).exists()
-    error = state.last_error
+    # A code and its parameters are stored, no sentence in the poller's
+    # language; the words come when someone reads the status (in English here).
+    assert state.last_error_code and state.last_error == ""
+    assert (state.last_imported, state.last_problems) == (0, 0)
+    error = str(state.error_message)
     assert 0 < len(error) <= 300 and "\n" not in error and "Traceback" not in error
     for word in words:
         assert word.lower() in error.lower(), error

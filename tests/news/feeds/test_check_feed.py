@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from news.feeds import fetching
+from news.feeds.errors import message
 from news.models import Country, FeedState, NewsPage, Organisation
 from tests.news.feeds.support import GOOD_FEED, FeedServer
 
@@ -73,6 +74,12 @@ def test_refusals_are_errors_not_crashes(server, settings):
         "ftp://example.org/feed",
     )
     assert [r["ok"] for r in results] == [False] * 4
+    assert [r["code"] for r in results] == [
+        "dtd_refused",
+        "not_a_source",
+        "address_refused",
+        "not_a_source",
+    ]
     assert "DTD" in results[0]["error"]
     assert "nor a file" in results[1]["error"]
     assert "loopback" in results[2]["error"]
@@ -100,19 +107,16 @@ def test_allowed_networks_admit_their_private_addresses_only(settings):
 
     assert reason("10.20.3.4") is None
     assert reason("fd12::1") is None
-    assert reason("10.21.0.1") == "a private network address"
-    assert reason("127.0.0.1") == "a loopback address"
+    assert reason("10.21.0.1") == message("private_address")
+    assert reason("127.0.0.1") == message("loopback_address")
 
 
 def test_metadata_address_stays_refused_inside_an_allowed_network(settings):
     settings.NEWS_FEED_ALLOWED_NETWORKS = ["169.254.0.0/16"]
 
-    assert (
-        fetching.forbidden_reason(
-            ipaddress.ip_address("169.254.169.254"), fetching.allowed_networks()
-        )
-        == "a cloud metadata address"
-    )
+    assert fetching.forbidden_reason(
+        ipaddress.ip_address("169.254.169.254"), fetching.allowed_networks()
+    ) == message("metadata_address")
 
 
 def test_feed_status_offers_a_test_that_imports_nothing(server, admin_client):

@@ -93,7 +93,7 @@ def test_entry_without_id_link_or_title_is_a_problem_not_a_failure(world, feed_s
     assert (result.status, result.imported) == ("imported", 0)
     state = state_of(org)
     assert state.consecutive_failures == 0
-    assert state.last_error == (
+    assert state.error_message == (
         "1 entry could not be imported: an entry without id, link or title"
     )
 
@@ -162,7 +162,7 @@ def test_one_entry_that_fails_does_not_lose_the_others(world, feed_server, monke
     # The failed entry is not remembered, so the next poll tries it again.
     assert FeedItem.objects.count() == 1
     state = state_of(org)
-    assert state.last_error == (
-        "1 entry could not be imported: 'Youth council meets' (ValueError)"
+    assert state.error_message == (
+        "1 entry could not be imported: “Youth council meets” (ValueError)"
     )
     assert state.consecutive_failures == 0
