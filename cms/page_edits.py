@@ -19,12 +19,16 @@ lock), so the second request starts from what the first committed. Then:
 
 - an autosave only saves: it never performs the workflow action the form's
   hidden inputs name;
-- an autosave that would overwrite the revision it saved before the review
-  moved on (a task approved or sent back, or the page published since) is
-  refused with a 409 in the JSON the editor shows ("invalid_revision", which
-  also stops further autosaves until the page is reloaded);
-- a workflow action that is no longer available when its request gets the
-  lock (the review moved on meanwhile) changes nothing and says so.
+- an autosave built on a revision that the review moved past (a task
+  approved or sent back, or the page published, since the editor's own
+  autosave or since a revision it loaded that is no longer the latest), or
+  that would overwrite the published revision, is refused with a 409 in the
+  JSON the editor shows ("invalid_revision", which also stops further
+  autosaves until the page is reloaded);
+- an "Approve" (or other workflow action) from the editor that is no longer
+  available when its request gets the lock (the review moved on meanwhile)
+  changes nothing and says so, instead of saving a draft over the page.
+  (Wagtail's workflow action view already answers a finished review so.)
 
 It runs last among the view middleware, after the page scope and the CSRF
 check, and calls the view itself.
@@ -33,10 +37,8 @@ check, and calls the view itself.
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
-from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.models import Page, Revision, TaskState
 
 # Views of the "wagtailadmin_pages" namespace whose POST writes the page.
@@ -103,14 +105,12 @@ class SerialisedPageEditsMiddleware:
             page = Page.objects.select_for_update().filter(pk=page_id).first()
             if page is None:
                 return None  # the view answers an unknown id itself
-            refusal = self._refusal(request, match.url_name, page, view_kwargs)
+            refusal = self._refusal(request, match.url_name, page)
             if refusal is not None:
                 return refusal
             return view_func(request, *view_args, **view_kwargs)
 
-    def _refusal(self, request, url_name, page, kwargs):
-        if url_name == "workflow_action":
-            return self._stale_task_action(request, page, kwargs)
+    def _refusal(self, request, url_name, page):
         if url_name not in EDIT_VIEWS:
             return None
         if not request.accepts("text/html"):
@@ -126,14 +126,20 @@ class SerialisedPageEditsMiddleware:
             if key.startswith("action-") or key in WORKFLOW_FIELDS:
                 del data[key]
         request.POST = data
-        revision_id = data.get("overwrite_revision_id", "")
-        if not revision_id.isdigit():
+        overwrite = data.get("overwrite_revision_id", "")
+        base_id = overwrite or data.get("loaded_revision_id", "")
+        if not base_id.isdigit():
             return None
-        revision = Revision.objects.for_instance(page).filter(pk=revision_id).first()
-        if revision is None:
+        base = Revision.objects.for_instance(page).filter(pk=base_id).first()
+        if base is None:
             return None  # Wagtail refuses an unknown revision itself
-        if revision.pk == page.live_revision_id or review_moved_on(
-            page, revision.created_at
+        if overwrite and base.pk == page.live_revision_id:
+            return moved_on_response()
+        # A revision the editor loaded may be one published long ago: only
+        # once it is no longer the latest (or is its own autosave) does a
+        # later review step tell that this editor has not seen it.
+        if (overwrite or base.pk != page.latest_revision_id) and review_moved_on(
+            page, base.created_at
         ):
             return moved_on_response()
         return None
@@ -149,16 +155,3 @@ class SerialisedPageEditsMiddleware:
             return None
         messages.error(request, action_unavailable_message())
         return redirect("wagtailadmin_pages:edit", page.pk)
-
-    @staticmethod
-    def _stale_task_action(request, page, kwargs):
-        state = TaskState.objects.filter(pk=kwargs["task_state_id"]).first()
-        if state is None or state.status == TaskState.STATUS_IN_PROGRESS:
-            return None
-        messages.error(request, action_unavailable_message())
-        url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-        if request.headers.get("x-requested-with") == "XMLHttpRequest":
-            return render_modal_workflow(
-                request, "", None, {}, json_data={"step": "success", "redirect": url}
-            )
-        return redirect(url)
