@@ -27,13 +27,19 @@ KINDS = {
     "news": (NewsIndexPage, NewsSectionPage),
     "events": (EventIndexPage, EventSectionPage),
 }
+# The name of each kind's review workflow per country ("{country}" is the
+# country's name): what the editor's "Submit to ..." button says.
+SUBMISSION_REVIEW = "CSO submission review: {country}"
+WORKFLOW_NAMES = {"news": SUBMISSION_REVIEW, "events": SUBMISSION_REVIEW}
 
 
-def register_kind(key, index_model, section_model, titles):
+def register_kind(key, index_model, section_model, titles, workflow_name):
     """Another country-sectioned tree: ensure_sections, section_for and the
-    country teams' permissions and workflow then cover it too."""
+    country teams' permissions and workflow (named ``workflow_name``, with
+    "{country}" in it) then cover it too."""
     KINDS[key] = (index_model, section_model)
     INDEX_TITLES[key] = titles
+    WORKFLOW_NAMES[key] = workflow_name
 
 
 def default_locale():

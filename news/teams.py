@@ -3,8 +3,10 @@
 For each country: "<Country> editors" may create and edit pages in that
 country's news and event sections (every locale) and submit them for review;
 "<Country> moderators" may also publish, delete and approve. Each country's
-sections run the workflow "CSO submission review: <Country>", whose one task
-is approved by that country's moderators only. Idempotent.
+news and events sections run the workflow "CSO submission review: <Country>",
+its newsletter sections "Newsletter review: <Country>" (each kind names its
+own, news.kinds), whose one task is approved by that country's moderators
+only. Idempotent.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -19,7 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .kinds import KINDS, default_locale
+from .kinds import KINDS, WORKFLOW_NAMES, default_locale
 from .models import Country, CountryTeam
 
 PAGE_PERMISSIONS = {
@@ -39,7 +41,6 @@ COLLECTION_PERMISSIONS = [
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
 ]
-WORKFLOW_NAME = "CSO submission review: {country}"
 
 
 def team_name(country, role):
@@ -90,7 +91,10 @@ def ensure_country_teams(countries=None):
                     GroupPagePermission.objects.get_or_create(
                         group=group, page=section, permission=permission
                     )
-        _ensure_workflow(country, groups[CountryTeam.Role.MODERATOR], sections)
+        for name, kind_sections in sections_by_workflow(country).items():
+            _ensure_workflow(
+                name, country, groups[CountryTeam.Role.MODERATOR], kind_sections
+            )
 
 
 def sections_of(country):
@@ -103,8 +107,19 @@ def sections_of(country):
     ]
 
 
-def _ensure_workflow(country, moderators, sections):
-    name = WORKFLOW_NAME.format(country=country.name)
+def sections_by_workflow(country):
+    """The country's sections by the name of the workflow they run."""
+    key = country.translation_key
+    by_name = {}
+    for kind, (_index, section_model) in KINDS.items():
+        name = WORKFLOW_NAMES[kind].format(country=country.name)
+        by_name.setdefault(name, []).extend(
+            section_model.objects.filter(country__translation_key=key)
+        )
+    return by_name
+
+
+def _ensure_workflow(name, country, moderators, sections):
     workflow, _ = Workflow.objects.get_or_create(name=name)
     if not workflow.workflow_tasks.exists():
         task = GroupApprovalTask.objects.create(

@@ -29,4 +29,5 @@ class NewslettersConfig(AppConfig):
                 "mk": "Билтени", "cnr": "Bilteni", "sr": "Билтени",
                 "sr-latn": "Bilteni", "tr": "Bültenler",
             },
+            workflow_name="Newsletter review: {country}",
         )  # fmt: skip

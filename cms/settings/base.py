@@ -100,6 +100,9 @@ MIDDLEWARE = [
     # language and review rules (home.translation).
     "news.admin_scope.PageScopeMiddleware",
     "home.translation.middleware.TranslationScopeMiddleware",
+    # Last: admin views that write a page run one at a time per page, and an
+    # autosave never performs a workflow action (cms.page_edits).
+    "cms.page_edits.SerialisedPageEditsMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
