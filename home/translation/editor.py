@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 
 from . import guards
 from .placeholders import pending_placeholder_refusal
@@ -52,15 +51,17 @@ def editor_props(props, user, translation, instance):
     return json.dumps(data), action
 
 
-def in_review_notice(user, translation, instance):
-    """What a translator is told while the reviewers have the translation."""
-    if not isinstance(instance, Page) or not instance.workflow_in_progress:
-        return ""
-    if key_action(user, translation, instance) == APPROVE:
-        return _("In review: check the translation, then approve and publish it.")
-    return _("In review: the %(language)s reviewers approve it.") % {
-        "language": instance.locale.get_display_name()
-    }
+def tell_review_state(request, translation, page):
+    """On opening the editor of a translation in review: who has it."""
+    if not page.workflow_in_progress:
+        return
+    if key_action(request.user, translation, page) == APPROVE:
+        notice = _("In review: check the translation, then approve and publish it.")
+    else:
+        notice = _("In review: the %(language)s reviewers approve it.") % {
+            "language": page.locale.get_display_name()
+        }
+    messages.info(request, notice)
 
 
 def handle_main_button(request, translation, page):

@@ -18,7 +18,7 @@ from wagtail.models import Page, WorkflowPage
 from wagtail_localize.models import TranslationSource
 
 from . import guards
-from .editor import handle_main_button
+from .editor import handle_main_button, tell_review_state
 from .placeholders import placeholder_refusal
 from .scope import is_translation, localize_translation
 from .status import is_source, live_translations, outdated_translations
@@ -66,6 +66,8 @@ def translations_go_through_their_reviewers(request, page):
         and request.POST.get("action") == "publish"
     ):
         return handle_main_button(request, translation, page.specific)
+    if translation is not None and translation.enabled and request.method == "GET":
+        tell_review_state(request, translation, page)
     if guards.is_publish_request(request):
         return guards.refuse_unreviewed_publish(request, page)
     return None
