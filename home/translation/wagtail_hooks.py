@@ -23,7 +23,11 @@ from .placeholders import placeholder_refusal
 from .scope import is_translation, localize_translation
 from .status import is_source, live_translations, outdated_translations
 from .teams import assign_review_workflow
-from .views import TranslationStatusView, submit_translation_for_review
+from .views import (
+    TranslationStatusView,
+    approve_translation,
+    submit_translation_for_review,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -38,6 +42,11 @@ def translation_urls():
             "translation/<int:translation_id>/submit-for-review/",
             submit_translation_for_review,
             name="translation_submit_for_review",
+        ),
+        path(
+            "translation/<int:translation_id>/approve/",
+            approve_translation,
+            name="translation_approve",
         ),
     ]
 

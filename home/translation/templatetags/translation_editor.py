@@ -12,9 +12,7 @@ def review_editor(context):
     """{"props", "labels"} for wagtail-localize's editor template."""
     request = context["request"]
     translation, instance = context["translation"], context["instance"]
-    props, action = editor_props(
-        context["props"], request.user, translation, instance
-    )
+    props, action = editor_props(context["props"], request.user, translation, instance)
     return {
         "props": props,
         "labels": button_labels(action),
