@@ -146,7 +146,7 @@ def test_cells_offer_what_their_state_allows(
 
 
 def test_another_countrys_officer_cannot_approve_from_the_report(
-    client, admin_user, albanian_item, team_user
+    client, admin_user, albanian_item, team_user, language_teams
 ):
     from home.translation.review import submit_for_review
 
