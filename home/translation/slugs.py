@@ -16,7 +16,8 @@ from wagtail.coreutils import find_available_slug
 from wagtail.models import Page
 from wagtail_localize.models import StringSegment, StringTranslation
 
-from .scope import is_translation, localize_translation
+from .scope import localize_translation
+from .status import status_page_models
 
 SLUG_LENGTH = 80
 
@@ -33,8 +34,16 @@ def never_published(page):
 
 def follow_title(page):
     """The slug ``page`` should have now: from its title while it is an
-    unpublished translation, else its own. None when nothing changes."""
-    if page.pk is None or not is_translation(page) or not never_published(page):
+    unpublished translation made by wagtail-localize of a news item, event
+    or newsletter (the status board's types: never a locale's home, index
+    or country section, whose slugs the structure fixes), else its own.
+    None when nothing changes."""
+    if (
+        page.pk is None
+        or not isinstance(page, tuple(status_page_models()))
+        or localize_translation(page) is None
+        or not never_published(page)
+    ):
         return None
     base = slug_from_title(page.title)
     if not base:

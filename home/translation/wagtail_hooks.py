@@ -19,6 +19,7 @@ from wagtail_localize.models import TranslationSource
 
 from . import guards
 from .editor import handle_main_button, tell_review_state
+from .panels import TranslationWorkPanel, translation_work
 from .placeholders import placeholder_refusal
 from .scope import is_translation, localize_translation
 from .status import is_source, live_translations, outdated_translations
@@ -49,6 +50,13 @@ def translation_urls():
             name="translation_approve",
         ),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_translation_work_panel(request, panels):
+    work = translation_work(request.user)
+    if work is not None:
+        panels.append(TranslationWorkPanel(work))
 
 
 @hooks.register("register_reports_menu_item")
