@@ -22,7 +22,11 @@ the rule is added to the classes themselves, once, at start-up
   for an alias in the same locale, its own translation key, outside review:
   the same rule;
 - a copy gets a new translation key, outside review: only those who may
-  publish a translation copy it.
+  publish a translation copy it;
+- a translation going live for the first time takes its slug from its
+  title (home.translation.slugs);
+- nothing goes live holding the offline engine's machine placeholders
+  (home.translation.placeholders), whoever publishes, code included.
 
 A page stays a translation through a move, wagtail-localize's convert to
 alias and Wagtail's convert alias (scope.is_translation), so what they leave
@@ -48,7 +52,9 @@ from wagtail.actions.publish_page_revision import (
 from wagtail.models import PageLogEntry, PagePermissionTester
 
 from .guards import unreviewed_refusal
-from .scope import may_make_live
+from .placeholders import placeholder_refusal
+from .scope import is_translation, may_make_live
+from .slugs import apply_to_revision
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +71,16 @@ def _refuse(error_class, user, page):
 def _guard_publish(action):
     if action.user is not None:
         _refuse(PublishPagePermissionError, action.user, action.object)
+    refusal = _placeholders(action)
+    if refusal is not None:
+        raise PublishPagePermissionError(refusal)
+
+
+def _placeholders(action):
+    """Machine placeholders never go live, whoever (or whatever) publishes."""
+    if not is_translation(action.object):
+        return None
+    return placeholder_refusal(action.revision)
 
 
 def _guard_convert_alias(action):
@@ -97,6 +113,8 @@ def scheduler(revision):
 
 
 def _scheduled_publish_allowed(action):
+    if _placeholders(action) is not None:
+        return False
     who = scheduler(action.revision)
     if who is None:
         return True
@@ -125,7 +143,8 @@ def _guarded_execute(original):
             self.revision.save(update_fields=["approved_go_live_at"])
             logger.warning(
                 "Scheduled publishing of page %s (revision %s) dropped: whoever "
-                "scheduled it may not publish this translation.",
+                "scheduled it may not publish this translation, or it still "
+                "holds machine placeholders.",
                 self.object.pk,
                 self.revision.pk,
             )
@@ -133,6 +152,17 @@ def _guarded_execute(original):
         return original(self, *args, **kwargs)
 
     return execute
+
+
+def _slug_from_title(original):
+    """Runs once the checks have passed (execute calls it after check)."""
+
+    @functools.wraps(original)
+    def publish_revision(self, revision, object, *args, **kwargs):
+        apply_to_revision(revision, object)
+        return original(self, revision, object, *args, **kwargs)
+
+    return publish_revision
 
 
 def _guarded_can_publish(original):
@@ -157,6 +187,9 @@ def install():
     )
     PublishPageRevisionAction.execute = _guarded_execute(
         PublishPageRevisionAction.execute
+    )
+    PublishPageRevisionAction._publish_revision = _slug_from_title(
+        PublishPageRevisionAction._publish_revision
     )
     ConvertAliasPageAction.check = _after_check(
         ConvertAliasPageAction.check, _guard_convert_alias

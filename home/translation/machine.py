@@ -77,9 +77,17 @@ class OfflineTranslator(EngineMixin, BaseMachineTranslator):
     """
 
     display_name = "Offline placeholder (not a translation)"
+    # Asked in the reader's own language and script, its output left as it is:
+    # the marker names the locale it stands in for ("[MT sq→sr]", not the
+    # Serbian Latin model behind Cyrillic), and the source text is kept
+    # exactly, never half converted into another script.
+    placeholder = True
+
+    def marker(self):
+        return self.options.get("MARKER", "MT")
 
     def translate(self, source_locale, target_locale, strings):
-        marker = self.options.get("MARKER", "MT")
+        marker = self.marker()
         pair = f"{source_locale.language_code}→{target_locale.language_code}"
         prefix = f"[{marker} {pair}]"
         return {string: StringValue(f"{prefix} {string.data}") for string in strings}
@@ -263,6 +271,9 @@ class RoutingTranslator(BaseMachineTranslator):
         if route.kind == "script":
             convert = transliterator(source_code, target_code)
             return {s: StringValue(convert(s.data)) for s in strings}
+
+        if route.kind == "engine" and getattr(route.engine, "placeholder", False):
+            return route.engine.translate(source_locale, target_locale, strings)
 
         into_engine = self._script_conversion(source_code, into_engine=True)
         out_of_engine = self._script_conversion(target_code, into_engine=False)

@@ -2,15 +2,23 @@
 
 wagtail-localize's URLs are registered by its hooks and check only global
 permissions; this middleware runs the project's checks before those views,
-by URL name, without changing them.
+by URL name, without changing them. It also answers Wagtail's workflow
+"approve" of a translation that still holds machine placeholders with the
+reason, before the approval is recorded (Wagtail would otherwise show only
+"no permission" when the publish action refuses it).
 """
 
 from django.apps import apps
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.models import Page
 from wagtail_localize.models import Translation, TranslationSource
 
 from . import guards
+from .placeholders import placeholder_refusal
+from .scope import is_translation
 
 TRANSLATION_VIEWS = {
     "edit_string_translation",
@@ -32,9 +40,11 @@ class TranslationScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or match.namespace != "wagtail_localize":
+        if match is None or not request.user.is_authenticated:
             return None
-        if not request.user.is_authenticated:
+        if match.view_name == "wagtailadmin_pages:workflow_action":
+            return self._approval_with_placeholders(request, view_kwargs)
+        if match.namespace != "wagtail_localize":
             return None
         name = match.url_name
         if name in TRANSLATION_VIEWS:
@@ -65,6 +75,29 @@ class TranslationScopeMiddleware:
             page = get_object_or_404(Page, pk=view_kwargs["page_id"]).specific
             return guards.refuse_convert_to_alias(request, page)
         return None
+
+    @staticmethod
+    def _approval_with_placeholders(request, kwargs):
+        if request.method != "POST" or kwargs.get("action_name") != "approve":
+            return None
+        page = Page.objects.filter(pk=kwargs.get("page_id")).first()
+        revision = page.specific.get_latest_revision() if page else None
+        if revision is None or not is_translation(page):
+            return None
+        refusal = placeholder_refusal(revision)
+        if refusal is None:
+            return None
+        messages.error(request, refusal)
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return render_modal_workflow(
+                request,
+                "",
+                None,
+                {},
+                json_data={"step": "success", "redirect": edit_url},
+            )
+        return redirect(edit_url)
 
     @staticmethod
     def _submission_source(name, kwargs):

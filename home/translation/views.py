@@ -1,6 +1,7 @@
-"""Admin views: the translation status board and submitting for review."""
+"""Admin views: the translation status board, submitting and approving."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -11,12 +12,29 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.models import Locale, Page
+from wagtail.models import GroupPagePermission, Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import Translation
 
-from .review import NothingToReview, submit_for_review
-from .status import STATES, status_page_models, status_rows
+from .guards import check_submission
+from .review import (
+    NothingToReview,
+    PlaceholdersLeft,
+    approve,
+    may_approve,
+    may_submit,
+    submit_for_review,
+)
+from .scope import LOCALE_ROOT_DEPTH, reviewer_locale_ids, translator_locale_ids
+from .status import (
+    IN_PROGRESS,
+    MISSING,
+    OUTDATED,
+    STATES,
+    status_page_models,
+    status_rows,
+)
 
 ROWS_PER_PAGE = 50
 STATE_LABELS = {
@@ -40,19 +58,44 @@ def _country_model():
 class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
     """Every page of the configured types against every locale, at a glance.
 
-    Filters: ``country`` (ISO code), ``language`` (a locale's columns only)
-    and ``state`` (rows with a cell in that state, in the chosen language if
-    any). A user sees pages that are live or that they may edit.
+    Scoped to the user's work: a country team sees its countries' pages
+    (those it may edit, Wagtail's subtree permissions); a language team
+    sees the pages it may translate (live, or in its locale) in its own
+    languages' columns; superusers see everything. Filters: ``country`` (ISO
+    code), ``language`` (a locale's column only) and ``state`` (rows with a
+    cell in that state, in the chosen language if any). Each cell offers
+    what its state and the user allow (``_actions``).
     """
 
     template_name = "translation/status.html"
     page_title = gettext_lazy("Translation status")
     header_icon = "globe"
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.page_title, "sublabel": self.scope_label},
+        ]
+
+    def get_page_subtitle(self):
+        return self.scope_label
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope_locales, self.rows_of_country_team = _scope(request.user)
+        self.all_locales = list(Locale.objects.order_by("pk"))
+        self.scope_label = _scope_label(
+            request.user, self.scope_locales, self.all_locales
+        )
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        locales = list(Locale.objects.order_by("pk"))
+        locales = [
+            loc
+            for loc in self.all_locales
+            if self.scope_locales is None or loc.pk in self.scope_locales
+        ]
         language = params.get("language", "")
         state = params.get("state", "")
         country = params.get("country", "").upper()
@@ -60,10 +103,13 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
             loc for loc in locales if not language or loc.language_code == language
         ]
 
-        pages = self._visible_pages()
+        visible = self._visible_pages()
+        pages = visible
         if country:
             pages = pages.filter(translation_key__in=self._keys_in_country(country))
-        rows = status_rows(pages.order_by("-latest_revision_created_at"), locales)
+        rows = status_rows(
+            pages.order_by("-latest_revision_created_at"), self.all_locales
+        )
         if state in STATES:
             rows = [
                 row
@@ -77,6 +123,7 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         paginator = Paginator(rows, ROWS_PER_PAGE)
         page_obj = paginator.get_page(params.get("p"))
         translations = self._translations(page_obj.object_list)
+        machine = get_machine_translator()
         for row in page_obj.object_list:
             row.shown = [c for c in row.cells if c.locale in shown_locales]
             for cell in row.shown:
@@ -84,7 +131,7 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
                 cell.translation = translations.get(
                     (row.source.translation_key, cell.locale.pk)
                 )
-        country_model = _country_model()
+                cell.actions = self._actions(row, cell, machine)
         context.update(
             rows=page_obj.object_list,
             page_obj=page_obj,
@@ -92,17 +139,33 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
             all_locales=locales,
             states=[(s, STATE_LABELS[s]) for s in STATES],
             selected={"language": language, "state": state, "country": country},
-            countries=(
-                country_model.objects.filter(
-                    locale__language_code=self.request.LANGUAGE_CODE
-                )
-                or country_model.objects.filter(locale=Locale.get_default())
-                if country_model
-                else []
-            ),
+            countries=self._countries(visible),
             next_url=self.request.get_full_path(),
         )
         return context
+
+    def _actions(self, row, cell, machine):
+        """The actions ``cell`` offers this user, in its state."""
+        user = self.request.user
+        if cell.state == MISSING:
+            return (
+                {"translate"} if _may_request(user, row.source, cell.locale) else set()
+            )
+        page, translation = cell.page, cell.translation
+        if page is None or translation is None or cell.state == "source":
+            return set()
+        if cell.in_review:
+            return {"approve"} if may_approve(user, page.specific) else set()
+        if cell.state not in (IN_PROGRESS, OUTDATED) or not may_submit(user, page):
+            return set()
+        actions = {"submit", "po_file"}
+        if machine and machine.can_translate(
+            translation.source.locale, translation.target_locale
+        ):
+            actions.add("machine")
+        if cell.state == OUTDATED:
+            actions.add("sync")
+        return actions
 
     def _visible_pages(self):
         models = status_page_models()
@@ -110,25 +173,52 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         editable = PagePermissionPolicy().instances_user_has_permission_for(
             user, "change"
         )
-        live_keys = Page.objects.filter(live=True).values("translation_key")
         editable_keys = editable.values("translation_key")
-        return Page.objects.type(*models).filter(
+        pages = Page.objects.type(*models)
+        if self.rows_of_country_team:
+            return pages.filter(translation_key__in=editable_keys)
+        live_keys = Page.objects.filter(live=True).values("translation_key")
+        return pages.filter(
             Q(translation_key__in=live_keys) | Q(translation_key__in=editable_keys)
         )
 
-    def _keys_in_country(self, iso_code):
-        keys = set()
+    def _country_fields(self):
         for model in status_page_models():
             try:
                 model._meta.get_field("country")
             except LookupError:
                 continue
+            yield model
+
+    def _keys_in_country(self, iso_code):
+        keys = set()
+        for model in self._country_fields():
             keys.update(
                 model.objects.filter(country__iso_code=iso_code)
                 .order_by()
                 .values_list("translation_key", flat=True)
             )
         return keys
+
+    def _countries(self, visible):
+        """The countries of the pages this user sees, in the admin's language
+        (else the default locale's names)."""
+        country_model = _country_model()
+        if country_model is None:
+            return []
+        codes = set()
+        for model in self._country_fields():
+            codes.update(
+                model.objects.filter(
+                    translation_key__in=visible.values("translation_key")
+                )
+                .order_by()
+                .values_list("country__iso_code", flat=True)
+            )
+        in_scope = country_model.objects.filter(iso_code__in=codes).order_by("name")
+        return in_scope.filter(
+            locale__language_code=self.request.LANGUAGE_CODE
+        ) or in_scope.filter(locale=Locale.get_default())
 
     @staticmethod
     def _translations(rows):
@@ -138,8 +228,51 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
             (t.source.object_id, t.target_locale_id): t
             for t in Translation.objects.filter(source__object_id__in=keys)
             .exclude(source__locale_id=models.F("target_locale_id"))
-            .select_related("source")
+            .select_related("source", "source__locale", "target_locale")
         }
+
+
+def _scope(user):
+    """(locale ids of the columns or None for all, rows only of the pages
+    the user may edit?) for the status board."""
+    if user.is_superuser:
+        return None, False
+    languages = translator_locale_ids(user) | reviewer_locale_ids(user)
+    country_team = GroupPagePermission.objects.filter(
+        group__user=user, page__depth__gt=LOCALE_ROOT_DEPTH
+    ).exists()
+    if languages and not country_team:
+        return languages, False
+    return None, True
+
+
+def _scope_label(user, locale_ids, locales):
+    if user.is_superuser:
+        return _("All countries and languages")
+    if locale_ids is not None:
+        return ", ".join(
+            str(loc.get_display_name()) for loc in locales if loc.pk in locale_ids
+        )
+    return _("Your countries")
+
+
+def _may_request(user, source, locale):
+    """May ``user`` request a translation of ``source`` into ``locale``? The
+    rule the submit view applies (guards.check_submission)."""
+    try:
+        check_submission(user, source.specific, [locale.pk])
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _next_url(request):
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = "translation_status"
+    return next_url
 
 
 @require_POST
@@ -155,9 +288,21 @@ def submit_translation_for_review(request, translation_id):
             _("Submitted the %(language)s translation for review.")
             % {"language": translation.target_locale.get_display_name()},
         )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}
-    ):
-        next_url = "translation_status"
-    return redirect(next_url)
+    return redirect(_next_url(request))
+
+
+@require_POST
+def approve_translation(request, translation_id):
+    """The status board's Approve: the same approval as the editor's."""
+    translation = get_object_or_404(Translation, pk=translation_id)
+    try:
+        approve(translation, request.user)
+    except (NothingToReview, PlaceholdersLeft) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Approved and published the %(language)s translation.")
+            % {"language": translation.target_locale.get_display_name()},
+        )
+    return redirect(_next_url(request))

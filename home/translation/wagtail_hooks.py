@@ -18,10 +18,17 @@ from wagtail.models import Page, WorkflowPage
 from wagtail_localize.models import TranslationSource
 
 from . import guards
-from .scope import localize_translation
+from .editor import handle_main_button, tell_review_state
+from .panels import TranslationWorkPanel, translation_work
+from .placeholders import placeholder_refusal
+from .scope import is_translation, localize_translation
 from .status import is_source, live_translations, outdated_translations
 from .teams import assign_review_workflow
-from .views import TranslationStatusView, submit_translation_for_review
+from .views import (
+    TranslationStatusView,
+    approve_translation,
+    submit_translation_for_review,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -37,7 +44,19 @@ def translation_urls():
             submit_translation_for_review,
             name="translation_submit_for_review",
         ),
+        path(
+            "translation/<int:translation_id>/approve/",
+            approve_translation,
+            name="translation_approve",
+        ),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_translation_work_panel(request, panels):
+    work = translation_work(request.user)
+    if work is not None:
+        panels.append(TranslationWorkPanel(work))
 
 
 @hooks.register("register_reports_menu_item")
@@ -52,12 +71,20 @@ def translation_status_menu_item():
 
 @hooks.register("before_edit_page", order=-10)
 def translations_go_through_their_reviewers(request, page):
-    """Runs before wagtail-localize's editor takes over the edit view."""
-    if (
-        localize_translation(page) is not None
-        and not WorkflowPage.objects.filter(page=page).exists()
-    ):
+    """Runs before wagtail-localize's editor takes over the edit view, whose
+    main button (``action=publish``) is the user's key action (editor.py)."""
+    translation = localize_translation(page)
+    if translation is not None and not WorkflowPage.objects.filter(page=page).exists():
         assign_review_workflow(page)
+    if (
+        translation is not None
+        and translation.enabled
+        and request.method == "POST"
+        and request.POST.get("action") == "publish"
+    ):
+        return handle_main_button(request, translation, page.specific)
+    if translation is not None and translation.enabled and request.method == "GET":
+        tell_review_state(request, translation, page)
     if guards.is_publish_request(request):
         return guards.refuse_unreviewed_publish(request, page)
     return None
@@ -88,6 +115,12 @@ def bulk_publish_needs_reviewers(request, action_type, objects, action_class):
     for obj in objects:
         if isinstance(obj, Page):
             response = guards.refuse_unreviewed_publish(request, obj)
+            revision = obj.specific.get_latest_revision()
+            if response is None and revision and is_translation(obj):
+                refusal = placeholder_refusal(revision)
+                if refusal is not None:
+                    messages.error(request, refusal)
+                    response = True
             if response is not None:
                 return redirect(request.POST.get("next") or "wagtailadmin_home")
     return None

@@ -31,7 +31,9 @@ def test_dashboard_lists_only_the_users_countries(client, programme, team_user):
     assert "Вест из Ниша" not in page
 
 
-def test_user_outside_any_team_is_told_so(client, programme, django_user_model):
+def test_user_outside_any_team_sees_no_queue(client, programme, django_user_model):
+    """Nothing confusing ("You are not in a country team") for someone whose
+    work is elsewhere (a language team's panel, or none)."""
     from django.contrib.auth.models import Permission
 
     user = django_user_model.objects.create_user("guest", password="pw")  # noqa: S106
@@ -39,8 +41,19 @@ def test_user_outside_any_team_is_told_so(client, programme, django_user_model):
     draft(programme, "XK", "sq", "Lajm nga Prizreni")
     client.force_login(user)
     page = client.get("/admin/").content.decode()
-    assert "You are not in a country team." in page
+    assert "not in a country team" not in page
+    assert "Waiting for review in your countries" not in page
     assert "Lajm nga Prizreni" not in page
+
+
+def test_the_queue_is_a_dashboard_panel_like_wagtails(client, programme, team_user):
+    """Wagtail's own dashboard panels' markup (the panel tag, class
+    w-panel--dashboard), so its heading keeps the page's margin."""
+    draft(programme, "XK", "sq", "Lajm nga Prizreni")
+    client.force_login(team_user("XK", "editor"))
+    html = client.get("/admin/").content.decode()
+    section = html[html.index('id="country-review-queue-section"') - 200 :]
+    assert "w-panel--dashboard" in section[: section.index(">", 200)]
 
 
 def test_moderator_approves_a_submission_and_it_goes_live(client, programme, team_user):
