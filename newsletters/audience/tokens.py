@@ -6,6 +6,7 @@ token also carries the subscriber's current nonce, which confirming clears:
 it works once.
 """
 
+import datetime
 import hashlib
 import json
 import time
@@ -30,10 +31,20 @@ class ExpiredToken(InvalidToken):
     """Genuine but too old (410)."""
 
 
+class UsedToken(InvalidToken):
+    """A genuine confirmation link whose subscriber has confirmed since (or
+    left every list): it works once (404, but the page can say so)."""
+
+    def __init__(self, subscriber_id):
+        super().__init__(subscriber_id)
+        self.subscriber_id = subscriber_id
+
+
 @dataclass(frozen=True)
 class ManageClaim:
     subscriber_id: int
     list_ids: tuple | None  # None: every list
+    issued_at: datetime.datetime | None = None  # when the link was signed
 
 
 def _load(token, salt, max_age):
@@ -129,7 +140,15 @@ def read_manage_token(token):
         isinstance(lists, list) and all(isinstance(x, int) for x in lists)
     ):
         raise InvalidToken
-    return ManageClaim(data["s"], None if lists is None else tuple(lists))
+    return ManageClaim(
+        data["s"], None if lists is None else tuple(lists), _signed_at(token)
+    )
+
+
+def _signed_at(token):
+    """The time a genuine token was signed (its second field from the end)."""
+    stamp = token.rsplit(":", 2)[-2]
+    return datetime.datetime.fromtimestamp(signing.b62_decode(stamp), tz=datetime.UTC)
 
 
 def _verp_mac(subscriber_id):
