@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -44,7 +44,8 @@ class UsedToken(InvalidToken):
 class ManageClaim:
     subscriber_id: int
     list_ids: tuple | None  # None: every list
-    issued_at: datetime.datetime | None = None  # when the link was signed
+    # When the link was signed; not part of what the link names.
+    issued_at: datetime.datetime | None = field(default=None, compare=False)
 
 
 def _load(token, salt, max_age):
