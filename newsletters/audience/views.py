@@ -176,9 +176,16 @@ def preferences_page(request, token):
         subscriber, claim = subscriber_for_manage_claim(token)
     except InvalidToken as error:
         return _bad_link(request, error)
-    ctx = Context.of(request, Source.PAGE)
     if request.method == "POST" and "switch_language" in request.POST:
         return switch_language(request, subscriber, "newsletter_preferences", token)
+    # The form's country names are read in the language active when it is
+    # made: the reader's.
+    with reading(subscriber):
+        return _preferences_flow(request, subscriber, claim, token)
+
+
+def _preferences_flow(request, subscriber, claim, token):
+    ctx = Context.of(request, Source.PAGE)
     if request.method == "POST" and "unsubscribe_all" in request.POST:
         unsubscribe(subscriber, None, ctx)
         return _left(request, subscriber, claim, token, everything=True, csrf=True)
@@ -191,9 +198,8 @@ def preferences_page(request, token):
                 form.cleaned_data["language"],
                 ctx,
             )
-            with reading(subscriber):
-                saved = _saved_text(change)
-            return _preferences(request, subscriber, saved=saved)
+            with reading(subscriber):  # the language just chosen
+                return _preferences(request, subscriber, saved=_saved_text(change))
         return _preferences(request, subscriber, form=form, status=400)
     return _preferences(request, subscriber)
 
