@@ -12,11 +12,16 @@ app_settings = AppSettings(
     # the wording subscribers agree to changes.
     NEWSLETTERS_CONSENT_TEXT_VERSION="1",
     # Rate limits (attempts, window seconds): subscribe requests per client
-    # IP and per address; at most one confirmation email per address per
-    # window.
+    # IP and per address.
     NEWSLETTERS_SUBSCRIBE_RATE_PER_IP=(20, 3600),
     NEWSLETTERS_SUBSCRIBE_RATE_PER_ADDRESS=(10, 3600),
+    # Emails a subscribe request sends (newsletters.audience.confirmations):
+    # a list's first email to an address at most once per interval (seconds)
+    # unless the address left the list since; the same request again (a
+    # resend) at most once per resend interval; and at most so many a day.
     NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL=3600,
+    NEWSLETTERS_CONFIRMATION_RESEND_INTERVAL=600,
+    NEWSLETTERS_CONFIRMATION_EMAILS_PER_DAY=10,
     # Link lifetimes: confirmation links, and preference/unsubscribe links in
     # mail.
     NEWSLETTERS_CONFIRM_MAX_AGE=7 * 24 * 3600,

@@ -66,8 +66,13 @@ def unsubscribe_url(subscriber, lists=None, language=None):
 
 
 class NewsletterLinks:
-    """A newsletter's per-recipient links and headers, for one language and the
+    """A newsletter's per-recipient links and headers, for one edition and the
     campaign's ``lists``: build once per edition and chunk, call per recipient.
+
+    The links are in the recipient's own language, not the edition's: an
+    Albanian issue sent to a Serbian reader (no Serbian translation) links
+    to Serbian pages. ``language`` (the edition's) serves a recipient whose
+    language is unknown.
 
     One signed token serves both links. It names the subscriber and the lists;
     the unsubscribe link (and API) leave only those lists, and the preferences
@@ -78,15 +83,27 @@ class NewsletterLinks:
     """
 
     def __init__(self, language, lists=None):
-        self.unsubscribe = _template("newsletter_unsubscribe", language)
-        self.preferences = _template("newsletter_preferences", language)
+        self.language = language
+        self._by_language = {}
         self.sign = ManageSigner(lists)
         self.return_path = ReturnPaths()
 
-    def __call__(self, subscriber_id):
-        """(unsubscribe URL, preferences URL, headers) of one subscriber."""
+    def _templates(self, language):
+        found = self._by_language.get(language)
+        if found is None:
+            code = language if language in _site_languages() else self.language
+            found = self._by_language[language] = (
+                _template("newsletter_unsubscribe", code),
+                _template("newsletter_preferences", code),
+            )
+        return found
+
+    def __call__(self, subscriber_id, language=None):
+        """(unsubscribe URL, preferences URL, headers) of one subscriber, in
+        ``language`` (theirs)."""
         token = self.sign(subscriber_id)
-        unsubscribe = self.unsubscribe[0] + token + self.unsubscribe[1]
+        unsubscribe, preferences = self._templates(language or self.language)
+        unsubscribe = unsubscribe[0] + token + unsubscribe[1]
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -96,6 +113,10 @@ class NewsletterLinks:
             headers["Return-Path"] = return_path
         return (
             unsubscribe,
-            self.preferences[0] + token + self.preferences[1],
+            preferences[0] + token + preferences[1],
             headers,
         )
+
+
+def _site_languages():
+    return {code for code, _name in settings.LANGUAGES}

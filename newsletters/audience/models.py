@@ -88,7 +88,8 @@ class Subscriber(models.Model):
     soft_bounces = models.PositiveIntegerField(_("soft bounces"), default=0)
     # Soft bounces count within a window from the first of them (bounces.py).
     soft_bounce_window_start = models.DateTimeField(null=True, blank=True)
-    # The one confirmation link that works (single use); empty when none.
+    # The nonce of the confirmation links that work: every link mailed since
+    # the last confirmation, until one of them is used; empty when none.
     confirm_nonce = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -4,6 +4,8 @@ Every answer to a subscribe request is the same whether or not the address is
 known, subscribed or suppressed. Tokens come from links in the emails.
 """
 
+from datetime import datetime
+
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -17,6 +19,7 @@ from .subscriptions import (
     confirm,
     handle_subscribe,
     public_lists,
+    resubscribe,
     subscriber_for_manage_token,
     unsubscribe,
     update_preferences,
@@ -49,6 +52,19 @@ class Accepted(Schema):
         "If this address can receive the newsletter, a confirmation email is on "
         "its way."
     )
+    emailed: bool = Field(
+        True,
+        description=(
+            "Whether this request sent an email (if the address can receive "
+            "one); false when one went recently: then emailed_at says when"
+        ),
+    )
+    emailed_at: datetime | None = Field(
+        None, description="When the last email went to the address, if known"
+    )
+    next_email_after: datetime | None = Field(
+        None, description="When asking again may send another email"
+    )
 
 
 class TokenIn(Schema):
@@ -73,6 +89,11 @@ class PreferencesIn(Schema):
 
 class Unsubscribed(Schema):
     status: str = "unsubscribed"
+
+
+class Resubscribed(Schema):
+    status: str = "subscribed"
+    countries: list[str]
 
 
 def _bad_token(error):
@@ -116,10 +137,28 @@ def subscribe(request, payload: SubscribeIn):
     data["consent"] = "on" if data["consent"] else ""
     outcome = handle_subscribe(request, data, Source.API)
     if outcome.status == 202:
-        return Status(202, Accepted())
+        return Status(202, _accepted(outcome.mail))
     if outcome.status == 429:
         return problem(429, "Too many requests", retry_after=outcome.retry_after)
     return problem(400, "Invalid subscription", outcome.errors)
+
+
+def _accepted(verdict):
+    """The same for every address: it depends only on the requests made for
+    it (newsletters.audience.confirmations)."""
+    if verdict is None:
+        return Accepted()
+    if verdict.send:
+        return Accepted(emailed_at=verdict.sent_at, next_email_after=verdict.next_at)
+    return Accepted(
+        detail=(
+            "If this address can receive the newsletter, an email went to it "
+            "recently (emailed_at); ask again after next_email_after for another."
+        ),
+        emailed=False,
+        emailed_at=verdict.sent_at,
+        next_email_after=verdict.next_at,
+    )
 
 
 @router.post(
@@ -183,6 +222,28 @@ def change_preferences(request, payload: PreferencesIn):
     )
     subscriber.refresh_from_db()
     return Status(200, _preferences(subscriber))
+
+
+@router.post(
+    "/resubscribe/",
+    response={200: Resubscribed, 400: Problem, 409: Problem, 410: Problem},
+    summary="Undo an unsubscribe with the token of its link",
+    description=(
+        "Brings back, confirmed, the lists of the token (every list for a "
+        "preferences token) that the address left since the token was "
+        "mailed; 409 when there is none (subscribe again instead)."
+    ),
+)
+def resubscribe_api(request, payload: TokenIn):
+    try:
+        _subscriber, back = resubscribe(
+            payload.token, Context.of(request, Source.API, "resubscribe")
+        )
+    except InvalidToken as error:
+        return _bad_token(error)
+    if not back:
+        return problem(409, "Nothing to restore with this token")
+    return Status(200, Resubscribed(countries=[x.country.iso_code for x in back]))
 
 
 @router.post(

@@ -16,6 +16,7 @@ from home.ratelimit import hit
 
 from ..conf import app_settings
 from .addresses import hash_normalised
+from .confirmations import MailVerdict, decide, episode
 from .forms import SubscribeForm
 from .links import confirm_url, preferences_url
 from .models import (
@@ -26,7 +27,12 @@ from .models import (
     Suppression,
     is_suppressed,
 )
-from .tokens import InvalidToken, read_confirm_token, read_manage_token
+from .tokens import (
+    InvalidToken,
+    UsedToken,
+    read_confirm_token,
+    read_manage_token,
+)
 
 Status = Subscription.Status
 ACTIVE = (Status.PENDING, Status.CONFIRMED)
@@ -79,6 +85,7 @@ class Outcome:
     form: object = None
     errors: dict = field(default_factory=dict)
     retry_after: int = 0
+    mail: MailVerdict | None = None  # when an email went or may go (202)
 
 
 def handle_subscribe(request, data, source):
@@ -98,27 +105,33 @@ def handle_subscribe(request, data, source):
     verdict = hit("newsletter-address", email, limit, window)
     if not verdict.allowed:
         return Outcome(429, form=form, retry_after=verdict.retry_after)
-    request_subscription(
+    mail = request_subscription(
         email,
         form.cleaned_data["lists"],
         form.cleaned_data["language"],
         Context.of(request, source),
         name=form.cleaned_data.get("name", ""),
     )
-    return Outcome(202, form=form)
+    return Outcome(202, form=form, mail=mail)
 
 
 def request_subscription(email, lists, language, ctx, name="", rate_limited=True):
-    """Record a wish to receive ``lists``; mail a confirmation when needed.
+    """Record a wish to receive ``lists``; mail a confirmation when due.
 
     ``email`` is normalised. A suppressed address is ignored silently. A
     subscriber who left, bounced or complained starts again as pending: coming
     back takes a new opt-in. Confirmed subscriptions stay as they are.
-    ``rate_limited=False`` (from the preferences page, reached with a link only
-    the address holds) mails a new link even if one went out recently.
+    When an email goes out is newsletters.audience.confirmations' rule,
+    counted per address and list whatever is stored, so the verdict returned
+    tells a stranger nothing. ``rate_limited=False`` (from the preferences
+    page, reached with a link only the address holds) mails even if an
+    email went out recently.
     """
+    force = not rate_limited
     if is_suppressed(email):
-        return
+        # The same verdict as for anyone; nothing is stored or sent.
+        subscriber = Subscriber.objects.filter(email=email).first()
+        return decide(email, _episodes(subscriber, lists), force=force)
     with transaction.atomic():
         subscriber, created = Subscriber.objects.get_or_create(
             email=email, defaults={"name": name[:200], "language": language}
@@ -132,10 +145,22 @@ def request_subscription(email, lists, language, ctx, name="", rate_limited=True
             subscriber.language = language
             subscriber.name = name[:200] or subscriber.name
             subscriber.save(update_fields=["language", "name", "updated_at"])
+        verdict = decide(email, _episodes(subscriber, lists), force=force)
         _add_lists(subscriber, lists, language, ctx)
-        mail = _confirmation_mail_due(subscriber, rate_limited)
+        mail = _confirmation_mail(subscriber) if verdict.send else None
     if mail:
         transaction.on_commit(lambda: mail(subscriber.pk, language))
+    return verdict
+
+
+def _episodes(subscriber, lists):
+    """(list id, episode) of each of ``lists``, for confirmations.decide."""
+    existing = (
+        {s.mailing_list_id: s for s in subscriber.subscriptions.all()}
+        if subscriber is not None
+        else {}
+    )
+    return [(x.pk, episode(existing.get(x.pk))) for x in lists]
 
 
 def _add_lists(subscriber, lists, language, ctx):
@@ -154,18 +179,18 @@ def _add_lists(subscriber, lists, language, ctx):
         record(ConsentEvent.Kind.SUBSCRIBE, subscriber, ctx, mailing_list, language)
 
 
-def _confirmation_mail_due(subscriber, rate_limited=True):
-    """The mail to send now (a fresh single-use link), or None while one sent
-    within NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL is still the one to use."""
-    pending = subscriber.subscriptions.filter(status=Status.PENDING).exists()
-    interval = app_settings.NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL
-    verdict = hit("newsletter-confirm-mail", subscriber.email, 1, interval)
-    if rate_limited and not verdict.allowed:
-        return None
-    if not pending:
+def _confirmation_mail(subscriber):
+    """The mail to send: a confirmation link while a subscription waits for
+    one, else the notice that the address already receives the lists.
+
+    The link's nonce is kept while it is unused, so a link mailed before
+    (within NEWSLETTERS_CONFIRM_MAX_AGE) keeps working beside the new one;
+    confirming clears it, which ends them all."""
+    if not subscriber.subscriptions.filter(status=Status.PENDING).exists():
         return send_already_subscribed
-    subscriber.new_confirm_nonce()
-    subscriber.save(update_fields=["confirm_nonce", "updated_at"])
+    if not subscriber.confirm_nonce:
+        subscriber.new_confirm_nonce()
+        subscriber.save(update_fields=["confirm_nonce", "updated_at"])
     return send_confirmation
 
 
@@ -199,13 +224,16 @@ def send_already_subscribed(subscriber_id, language):
 def pending_confirmation(token):
     """The subscriber a confirmation token names, if it still works."""
     subscriber_id, nonce = read_confirm_token(token)
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if (
-        subscriber is None
-        or not subscriber.confirm_nonce
-        or not constant_time_compare(subscriber.confirm_nonce, nonce)
-    ):
+    return _check_nonce(Subscriber.objects.filter(pk=subscriber_id).first(), nonce)
+
+
+def _check_nonce(subscriber, nonce):
+    if subscriber is None:
         raise InvalidToken
+    if not subscriber.confirm_nonce or not constant_time_compare(
+        subscriber.confirm_nonce, nonce
+    ):
+        raise UsedToken(subscriber.pk)
     return subscriber
 
 
@@ -214,13 +242,7 @@ def confirm(token, ctx):
     with transaction.atomic():
         subscriber_id, nonce = read_confirm_token(token)
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id)
-        subscriber = subscriber.first()
-        if (
-            subscriber is None
-            or not subscriber.confirm_nonce
-            or not constant_time_compare(subscriber.confirm_nonce, nonce)
-        ):
-            raise InvalidToken
+        subscriber = _check_nonce(subscriber.first(), nonce)
         subscriber.confirm_nonce = ""
         subscriber.save(update_fields=["confirm_nonce", "updated_at"])
         if is_suppressed(subscriber.email):
@@ -238,15 +260,40 @@ def confirm(token, ctx):
     return subscriber, confirmed
 
 
+def resend_confirmation(subscriber_id, ctx):
+    """Another link for a subscriber whose old one was used while a
+    subscription waits (asked for from that old link's page): the resend
+    limit of newsletters.audience.confirmations applies. None when nothing
+    waits."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return None
+    pending = [
+        sub.mailing_list
+        for sub in subscriber.subscriptions.filter(status=Status.PENDING)
+    ]
+    if not pending or is_suppressed(subscriber.email):
+        return None
+    return request_subscription(
+        subscriber.email, pending, subscriber.language, ctx, name=subscriber.name
+    )
+
+
 # Managing and leaving --------------------------------------------------------
 
 
-def subscriber_for_manage_token(token):
-    """(subscriber, list ids or None) for a preferences/unsubscribe token."""
+def subscriber_for_manage_claim(token):
+    """(subscriber, ManageClaim) for a preferences/unsubscribe token."""
     claim = read_manage_token(token)
     subscriber = Subscriber.objects.filter(pk=claim.subscriber_id).first()
     if subscriber is None:
         raise InvalidToken
+    return subscriber, claim
+
+
+def subscriber_for_manage_token(token):
+    """(subscriber, list ids or None) for a preferences/unsubscribe token."""
+    subscriber, claim = subscriber_for_manage_claim(token)
     return subscriber, claim.list_ids
 
 
@@ -275,6 +322,47 @@ def unsubscribe(subscriber, list_ids, ctx, kind=ConsentEvent.Kind.UNSUBSCRIBE):
     return left
 
 
+def restorable(subscriber, claim):
+    """The subscriptions a manage link may bring back: those of its lists
+    (every list for a list-less link) left since the link was mailed, so
+    that it restores no more than the address received when the link came;
+    never one that ended in a bounce or a complaint."""
+    subs = subscriber.subscriptions.filter(
+        status=Status.UNSUBSCRIBED, unsubscribed_at__gte=claim.issued_at
+    )
+    if claim.list_ids is not None:
+        subs = subs.filter(mailing_list_id__in=claim.list_ids)
+    return subs
+
+
+def resubscribe(token, ctx):
+    """Undo an unsubscribe with the link that did it (or any manage link
+    mailed before it): the lists come back confirmed at once, for the link
+    came to the address while it received them. Returns (subscriber, lists
+    back); raises InvalidToken like the other manage links."""
+    claim = read_manage_token(token)
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=claim.subscriber_id)
+            .first()
+        )
+        if subscriber is None:
+            raise InvalidToken
+        if is_suppressed(subscriber.email):
+            return subscriber, []
+        back = []
+        now = timezone.now()
+        for sub in restorable(subscriber, claim).select_related("mailing_list"):
+            sub.status = Status.CONFIRMED
+            sub.confirmed_at = now
+            sub.save(update_fields=["status", "confirmed_at", "updated_at"])
+            record(ConsentEvent.Kind.SUBSCRIBE, subscriber, ctx, sub.mailing_list)
+            record(ConsentEvent.Kind.CONFIRM, subscriber, ctx, sub.mailing_list)
+            back.append(sub.mailing_list)
+    return subscriber, back
+
+
 def active_public_lists(subscriber):
     return [
         sub.mailing_list
@@ -289,6 +377,7 @@ class PreferencesChange:
     language_changed: bool = False
     left: list = field(default_factory=list)
     added: list = field(default_factory=list)
+    mail: MailVerdict | None = None  # the confirmation of the lists added
 
 
 def update_preferences(subscriber, lists, language, ctx):
@@ -301,20 +390,27 @@ def update_preferences(subscriber, lists, language, ctx):
     wanted = {mailing_list.pk: mailing_list for mailing_list in lists}
     current = {mailing_list.pk for mailing_list in active_public_lists(subscriber)}
     with transaction.atomic():
-        if language != subscriber.language:
-            subscriber.language = language
-            subscriber.save(update_fields=["language", "updated_at"])
-            record(ConsentEvent.Kind.PREFERENCES, subscriber, ctx, language=language)
-            change.language_changed = True
+        change.language_changed = change_language(subscriber, language, ctx)
         gone = sorted(current - set(wanted))
         if gone:
             change.left = unsubscribe(subscriber, gone, ctx)
         change.added = [wanted[pk] for pk in wanted if pk not in current]
     if change.added:
-        request_subscription(
+        change.mail = request_subscription(
             subscriber.email, change.added, language, ctx, rate_limited=False
         )
     return change
+
+
+def change_language(subscriber, language, ctx):
+    """Read newsletters (and the subscriber's pages) in ``language`` from
+    now on; whether it changed."""
+    if language == subscriber.language:
+        return False
+    subscriber.language = language
+    subscriber.save(update_fields=["language", "updated_at"])
+    record(ConsentEvent.Kind.PREFERENCES, subscriber, ctx, language=language)
+    return True
 
 
 # Suppression -----------------------------------------------------------------

@@ -6,10 +6,11 @@ token also carries the subscriber's current nonce, which confirming clears:
 it works once.
 """
 
+import datetime
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -30,10 +31,21 @@ class ExpiredToken(InvalidToken):
     """Genuine but too old (410)."""
 
 
+class UsedToken(InvalidToken):
+    """A genuine confirmation link whose subscriber has confirmed since (or
+    left every list): it works once (404, but the page can say so)."""
+
+    def __init__(self, subscriber_id):
+        super().__init__(subscriber_id)
+        self.subscriber_id = subscriber_id
+
+
 @dataclass(frozen=True)
 class ManageClaim:
     subscriber_id: int
     list_ids: tuple | None  # None: every list
+    # When the link was signed; not part of what the link names.
+    issued_at: datetime.datetime | None = field(default=None, compare=False)
 
 
 def _load(token, salt, max_age):
@@ -129,7 +141,15 @@ def read_manage_token(token):
         isinstance(lists, list) and all(isinstance(x, int) for x in lists)
     ):
         raise InvalidToken
-    return ManageClaim(data["s"], None if lists is None else tuple(lists))
+    return ManageClaim(
+        data["s"], None if lists is None else tuple(lists), _signed_at(token)
+    )
+
+
+def _signed_at(token):
+    """The time a genuine token was signed (its second field from the end)."""
+    stamp = token.rsplit(":", 2)[-2]
+    return datetime.datetime.fromtimestamp(signing.b62_decode(stamp), tz=datetime.UTC)
 
 
 def _verp_mac(subscriber_id):

@@ -11,6 +11,7 @@ import csv
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,8 +20,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from news.admin_scope import may_see
@@ -90,14 +92,64 @@ class SendForm(forms.Form):
         return send_at
 
 
+def language_name(code):
+    """A content language's name in the active (the officer's) language:
+    the settings' names, which tell Serbian's two scripts apart."""
+    names = dict(settings.WAGTAIL_CONTENT_LANGUAGES)
+    if code in names:
+        return str(names[code])
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def _in_order(codes):
+    order = {code: n for n, (code, _name) in enumerate(settings.LANGUAGES)}
+    return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
+
+
+def language_plan(page, lists):
+    """What the wizard shows before sending: (language served, its name,
+    recipients) per edition, and a warning per edition that subscribers of
+    other languages will get, because the issue has no live translation in
+    theirs. Both come from lifecycle's own choice of each recipient's
+    edition (home.locales.best_language, through served_language)."""
+    served, others = {}, {}
+    for (reader, code), n in lifecycle.recipients_by_reader_language(
+        page, lists
+    ).items():
+        served[code] = served.get(code, 0) + n
+        if reader != code:
+            readers = others.setdefault(code, {})
+            readers[reader] = readers.get(reader, 0) + n
+    rows = [(code, language_name(code), served[code]) for code in _in_order(served)]
+    warnings = [
+        _(
+            "%(languages)s subscribers (%(count)d) will receive %(served)s: no "
+            "translation in their language."
+        )
+        % {
+            "languages": get_text_list(
+                [language_name(x) for x in _in_order(readers)], _("and")
+            ),
+            "count": sum(readers.values()),
+            "served": language_name(code),
+        }
+        for code, readers in ((c, others[c]) for c in _in_order(others))
+    ]
+    return served, rows, warnings
+
+
 def send_wizard(request, page_id):
     """Pick lists, see who gets which language, then schedule or send now."""
     page = newsletter_or_404(request.user, page_id)
     form = SendForm(request.POST or None, user=request.user)
     by_language = None
+    languages, warnings = [], []
     if request.method == "POST" and form.is_valid():
         lists = list(form.cleaned_data["lists"])
-        by_language = lifecycle.recipients_by_language(page, lists)
+        by_language, languages, warnings = language_plan(page, lists)
         if "confirm" in request.POST:
             if not sum(by_language.values()):
                 form.add_error("lists", _("Nobody on these lists would receive it."))
@@ -118,6 +170,8 @@ def send_wizard(request, page_id):
             "form": form,
             "page": page,
             "by_language": by_language,
+            "languages": languages,
+            "language_warnings": warnings,
             "total": sum(by_language.values()) if by_language else 0,
         },
     )

@@ -82,22 +82,32 @@ def _suppressed_hashes():
     return set(Suppression.objects.values_list("email_hash", flat=True))
 
 
-def recipients_by_language(page, lists):
-    """{language served: recipients}, what the send wizard shows."""
+def recipients_by_reader_language(page, lists):
+    """{(subscriber's language, language served): recipients}: who will
+    read which edition, chosen as freeze_editions and materialise choose
+    (served_language), so that the send wizard says what sending does."""
     translations = live_translations(page)
     source = _source_language(page, translations)
     counts = {}
     suppressed = _suppressed_hashes()
     rows = audience(lists).values("language").annotate(n=Count("pk"))
     for row in rows:
-        served = served_language(row["language"], translations, source)
-        counts[served] = counts.get(served, 0) + row["n"]
+        key = (row["language"], served_language(row["language"], translations, source))
+        counts[key] = counts.get(key, 0) + row["n"]
     if suppressed:
         for email, language in audience(lists).values_list("email", "language"):
             if hashlib.sha256(email.encode("ascii")).hexdigest() in suppressed:
-                served = served_language(language, translations, source)
-                counts[served] -= 1
-    return {code: n for code, n in sorted(counts.items()) if n}
+                key = (language, served_language(language, translations, source))
+                counts[key] -= 1
+    return {key: n for key, n in sorted(counts.items()) if n}
+
+
+def recipients_by_language(page, lists):
+    """{language served: recipients}."""
+    counts = {}
+    for (_reader, served), n in recipients_by_reader_language(page, lists).items():
+        counts[served] = counts.get(served, 0) + n
+    return dict(sorted(counts.items()))
 
 
 # Transitions -----------------------------------------------------------------

@@ -235,9 +235,12 @@ class Personaliser:
         """(placeholder values, extra headers) of ``subscriber``.
 
         The one-click unsubscribe link in the body and in List-Unsubscribe is
-        the same, limited to the campaign's lists when given.
+        the same, limited to the campaign's lists when given; the links open
+        the subscriber's pages in the subscriber's language.
         """
-        unsubscribe, preferences, headers = self.links(subscriber.pk)
+        unsubscribe, preferences, headers = self.links(
+            subscriber.pk, subscriber.language
+        )
         values = {
             "first_name": first_name(subscriber, self.edition),
             "unsubscribe_url": unsubscribe,

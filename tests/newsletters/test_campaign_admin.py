@@ -3,14 +3,16 @@ CSV, and country scoping (another country's campaign is not available)."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from newsletters.audience.models import Subscriber, Subscription
 from newsletters.delivery.models import Campaign, Delivery
-from tests.newsletters.compose import intro, newsletter
+from tests.newsletters.compose import intro, newsletter, translate
 
 C = Subscription.Status.CONFIRMED
 
@@ -163,3 +165,82 @@ def test_another_countrys_officer_cannot_act_or_open_the_wizard(
     assert client.get(wizard).status_code == 403
     index = client.get(reverse("newsletters_campaigns:index"))
     assert index.status_code == 200 and "Issue" not in index.content.decode()
+
+
+@pytest.fixture
+def albanian_issue(programme, admin_user):
+    """A Kosovo issue written in Albanian, translated to Serbian (Cyrillic)
+    only."""
+    page = newsletter(programme, "XK", "sq", [intro("<p>Shoqëria civile.</p>")])
+    serbian = translate(page, ["sr"], admin_user)["sr"]
+    serbian.body = [intro("<p>Цивилно друштво.</p>")]
+    serbian.save_revision().publish()
+    return page
+
+
+def wizard_counts(client, team_user, team_lists, page, user=None):
+    client.force_login(user or team_user("XK", "moderator"))
+    url = reverse("newsletters_campaigns:new", args=[page.pk])
+    return client.post(url, {"lists": [team_lists["XK"].pk], "count": "1"})
+
+
+def test_wizard_names_languages_and_warns_who_gets_another_language(
+    client, team_user, team_lists, albanian_issue
+):
+    xk = team_lists["XK"]
+    for n in range(8):
+        subscribe(f"sq{n}@example.al", "sq", xk)
+    subscribe("jovana@example.rs", "sr", xk)
+    for n in range(3):
+        subscribe(f"latin{n}@example.rs", "sr-latn", xk)
+    subscribe("john@example.org", "en", xk)
+    subscribe("ilkay@example.org.tr", "tr", xk)
+    counted = wizard_counts(client, team_user, team_lists, albanian_issue)
+    html = counted.content.decode()
+    table = html[html.index("campaign-languages") :]
+    table = table[: table.index("</table>")]
+    cells = re.findall(r"<td[^>]*>([^<]+)</td><td>(\d+)</td>", table)
+    assert cells == [("Albanian", "10"), ("Serbian (Cyrillic)", "4")]
+    assert ">sq<" not in table
+    warnings = re.findall(
+        r"<li>([^<]+)</li>", html[html.index("campaign-language-warnings") :]
+    )
+    assert warnings[:2] == [
+        "English and Turkish subscribers (2) will receive Albanian: no "
+        "translation in their language.",
+        "Serbian (Latin) subscribers (3) will receive Serbian (Cyrillic): no "
+        "translation in their language.",
+    ]
+
+
+def test_wizard_warns_when_serbian_readers_get_the_albanian_original(
+    client, team_user, team_lists, programme
+):
+    page = newsletter(programme, "XK", "sq", [intro("<p>Vetëm shqip.</p>")])
+    xk = team_lists["XK"]
+    subscribe("arber@example.al", "sq", xk)
+    subscribe("jovana@example.rs", "sr", xk)
+    subscribe("latin@example.rs", "sr-latn", xk)
+    subscribe("john@example.org", "en", xk)
+    counted = wizard_counts(client, team_user, team_lists, page)
+    assert counted.context["by_language"] == {"sq": 4}
+    assert counted.context["language_warnings"] == [
+        "English, Serbian (Cyrillic) and Serbian (Latin) subscribers (3) will "
+        "receive Albanian: no translation in their language."
+    ]
+
+
+def test_wizard_speaks_the_officers_language(
+    client, team_user, team_lists, albanian_issue
+):
+    subscribe("latin@example.rs", "sr-latn", team_lists["XK"])
+    subscribe("arber@example.al", "sq", team_lists["XK"])
+    officer = team_user("XK", "moderator")
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = "cnr"
+    profile.save()
+    counted = wizard_counts(client, team_user, team_lists, albanian_issue, officer)
+    assert [name for _code, name, _n in counted.context["languages"]] == [
+        "Albanski",
+        "Srpski (ćirilica)",
+    ]
