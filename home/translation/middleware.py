@@ -40,11 +40,17 @@ class TranslationScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or not request.user.is_authenticated:
+        # The URL first: reading request.user touches the session, which
+        # would add "Vary: Cookie" to every public and API answer.
+        if match is None:
             return None
         if match.view_name == "wagtailadmin_pages:workflow_action":
+            if not request.user.is_authenticated:
+                return None
             return self._approval_with_placeholders(request, view_kwargs)
         if match.namespace != "wagtail_localize":
+            return None
+        if not request.user.is_authenticated:
             return None
         name = match.url_name
         if name in TRANSLATION_VIEWS:
