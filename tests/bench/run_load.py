@@ -200,7 +200,8 @@ def main():
     env["NUM_PROXIES"] = "0"
     env["BENCH_BODY_FILE"] = str(var_dir / "unused.json")
     (var_dir / "unused.json").write_bytes(b"{}")
-    seed(env)
+    if not os.environ.get("BENCH_SEEDED"):  # run_all.py: run_api.py seeded it
+        seed(env)
     results = {}
     server = start_gunicorn(env)
     try:
