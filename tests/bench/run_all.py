@@ -280,6 +280,7 @@ def chart(rows):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
     sizes = [r["recipients"] for r in rows]
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), dpi=100)
@@ -301,6 +302,10 @@ def chart(rows):
     right.set_title("Worker peak RSS")
     right.legend()
     right.grid(True, which="both", alpha=0.3)
+    for axis in (left, right):
+        axis.xaxis.set_major_locator(FixedLocator(sizes))
+        axis.xaxis.set_minor_locator(NullLocator())
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
     fig.tight_layout()
     fig.savefig(CHART)
     plt.close(fig)
