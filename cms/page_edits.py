@@ -18,7 +18,8 @@ SQLite the transaction itself, begun IMMEDIATE, holds the database's write
 lock), so the second request starts from what the first committed. Then:
 
 - an autosave only saves: it never performs the workflow action the form's
-  hidden inputs name;
+  hidden inputs name, and checks of whether the content can go out wait for
+  an explicit save (home.autosave);
 - an autosave built on a revision that the review moved past (a task
   approved or sent back, or the page published, since the editor's own
   autosave or since a revision it loaded that is no longer the latest), or
@@ -40,6 +41,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.models import Page, Revision, TaskState
+
+from home.autosave import autosaving
 
 # Views of the "wagtailadmin_pages" namespace whose POST writes the page.
 EDIT_VIEWS = {"edit", "revisions_revert"}
@@ -108,7 +111,9 @@ class SerialisedPageEditsMiddleware:
             refusal = self._refusal(request, match.url_name, page)
             if refusal is not None:
                 return refusal
-            return view_func(request, *view_args, **view_kwargs)
+            autosave = match.url_name in EDIT_VIEWS and not request.accepts("text/html")
+            with autosaving(autosave):
+                return view_func(request, *view_args, **view_kwargs)
 
     def _refusal(self, request, url_name, page):
         if url_name not in EDIT_VIEWS:

@@ -35,6 +35,19 @@ PAGE_PERMISSIONS = {
         "unlock_page",
     ],
 }
+# Directory entries (CSOs, Resource Centres): of the team's own countries
+# only (news.directory).
+MODEL_PERMISSIONS = {
+    CountryTeam.Role.EDITOR: [
+        ("news", "add_organisation"),
+        ("news", "change_organisation"),
+    ],
+    CountryTeam.Role.MODERATOR: [
+        ("news", "add_organisation"),
+        ("news", "change_organisation"),
+        ("news", "delete_organisation"),
+    ],
+}
 COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "choose_image"),
@@ -79,6 +92,14 @@ def ensure_country_teams(countries=None):
                 team.countries.add(country)
             group = groups[role] = team.group
             group.permissions.add(admin_access, request_translation)
+            group.permissions.add(
+                *(
+                    Permission.objects.get(
+                        content_type__app_label=app, codename=codename
+                    )
+                    for app, codename in MODEL_PERMISSIONS[role]
+                )
+            )
             for permission in collection_permissions:
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission

@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_scope import VisiblePagesSummaryItem, choosable_pages
+from .directory import OrganisationForm, check_instance, organisation_policy
 from .feed_admin import FeedStateViewSet, SystemRecordPermissionPolicy
 from .models import Country, Organisation, Submission, Topic
 from .panels import ReviewQueuePanel
@@ -18,12 +20,24 @@ class CountryViewSet(SnippetViewSet):
     list_filter = ["is_regional"]
 
 
+register_permission_policy(Organisation, organisation_policy)
+
+
 class OrganisationViewSet(SnippetViewSet):
+    """A country team sees and changes its own countries' entries
+    (news.directory); the form offers only those countries."""
+
     model = Organisation
     icon = "group"
     list_display = ["name", "kind", "country", "verified"]
     list_filter = ["kind", "verified"]
     search_fields = ["name"]
+    edit_handler = ObjectList(Organisation.panels, base_form_class=OrganisationForm)
+
+    def get_queryset(self, request):
+        return organisation_policy.instances_user_has_any_permission_for(
+            request.user, ["change", "delete"]
+        ).select_related("country", "locale")
 
 
 class TopicViewSet(SnippetViewSet):
@@ -68,6 +82,16 @@ class DirectoryViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("before_edit_snippet")
+def edit_own_countries_entries(request, instance):
+    check_instance(request.user, "change", [instance])
+
+
+@hooks.register("before_delete_snippet")
+def delete_own_countries_entries(request, instances):
+    check_instance(request.user, "delete", instances)
 
 
 @hooks.register("construct_homepage_panels")

@@ -125,7 +125,9 @@ def check_submission(user, source, locale_ids):
     if isinstance(source, Page):
         may_edit_source = source.permissions_for_user(user).can_edit()
     else:
-        may_edit_source = snippet_locale_scope(user, type(source)) is None
+        may_edit_source = snippet_locale_scope(
+            user, type(source)
+        ) is None and may_edit_snippet(user, source)
     if may_edit_source:
         return
     allowed = translator_locale_ids(user) | reviewer_locale_ids(user)

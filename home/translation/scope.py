@@ -18,6 +18,7 @@ from wagtail.models import (
     Locale,
     WorkflowPage,
 )
+from wagtail.permissions import policy_registry
 from wagtail_localize.models import Translation, TranslationSource
 
 LOCALE_ROOT_DEPTH = 2
@@ -162,5 +163,11 @@ def snippet_locale_scope(user, model):
 
 
 def may_edit_snippet(user, instance):
+    """Locale scope (language teams) and the model's own permission policy
+    for the instance (a country team's directory entries, news.directory)."""
     scope = snippet_locale_scope(user, type(instance))
-    return scope is None or instance.locale_id in scope
+    if scope is not None and instance.locale_id not in scope:
+        return False
+    return policy_registry.get_by_type(type(instance)).user_has_permission_for_instance(
+        user, "change", instance
+    )

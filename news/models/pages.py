@@ -17,6 +17,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from ..blocks import BodyBlock
 from ..conf import app_settings
+from ..page_forms import CountryPageForm
 from ..preview import preview_url
 from .places import Country, Organisation, Topic, validate_language_codes
 from .search import FoldedSearchMixin, streamfield_text
@@ -96,6 +97,8 @@ class CountryOwnedPage(Page):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="+", editable=False
     )
+
+    base_form_class = CountryPageForm
 
     class Meta:
         abstract = True

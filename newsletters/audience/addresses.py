@@ -64,4 +64,6 @@ def email_hash(email):
 
 
 def hash_normalised(address):
-    return hashlib.sha256(address.encode("ascii")).hexdigest()
+    # UTF-8: the same bytes as ASCII for every normalised address, and no
+    # crash on a row written outside normalise_email.
+    return hashlib.sha256(address.encode()).hexdigest()

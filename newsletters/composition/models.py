@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.autosave import is_autosave
 from news.models import (
     Country,
     CountryOwnedPage,
@@ -140,6 +141,8 @@ class NewsletterPageForm(WagtailAdminPageForm):
             page.country = self._country()
         if not page.locale_id and self.parent_page is not None:
             page.locale_id = self.parent_page.locale_id
+        if is_autosave():
+            return  # a draft is kept; saving, submitting or publishing checks
         try:
             render_edition(page)
         except NewsletterRenderError as error:

@@ -340,3 +340,25 @@ def test_creating_an_issue_validates_it_in_its_section(client, officer, programm
     page = NewsletterPage.objects.get(slug="numri-i-ri", locale=section.locale)
     assert page.is_child_of(section)
     assert page.country.translation_key == programme["countries"]["XK"].translation_key
+
+
+def test_autosave_keeps_a_draft_that_names_a_placeholder_and_saving_explains(
+    client, officer, programme
+):
+    """Typing %%first_name%% in the text paused autosave with a bare 400
+    (issue 15, item 12): the autosave now keeps the draft, and an explicit
+    save or publish says why the text cannot go out as it is."""
+    page = newsletter(programme, "XK", "sq", [intro("<p>Para</p>")], publish=False)
+    body = [("intro", rich_text("<p>Përshëndetje %%first_name%%</p>"))]
+    response = client.post(
+        edit_url(page), form_data(page, body), headers={"accept": "application/json"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["success"] is True
+    page.refresh_from_db()
+    draft = page.get_latest_revision_as_object()
+    assert "%%first_name%%" in draft.body[0].value.source
+
+    response = client.post(edit_url(page), form_data(page, body))
+    assert response.status_code == 200
+    assert "may not contain %%first_name%%" in response.content.decode()
