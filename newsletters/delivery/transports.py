@@ -17,6 +17,7 @@ with import_string, as wagtail-localize loads its machine translators):
 """
 
 import contextlib
+import re
 import smtplib
 from dataclasses import dataclass
 
@@ -69,6 +70,18 @@ def _text(reply):
     if isinstance(reply, bytes):
         reply = reply.decode("utf-8", "replace")
     return " ".join(str(reply).split())[:500]
+
+
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@\\]+@[^\s<>()\[\]\",;:@\\]+")
+
+
+def quoted(address):
+    """``address`` as MAIL and RCPT take it: what ``smtplib.quoteaddr`` makes,
+    without parsing a plain address through ``email.utils`` (20 µs a message
+    for the two)."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
 
 
 def dot_stuffed(data):
@@ -238,8 +251,8 @@ class DjangoTransport(Transport):
         try:
             connection.send(
                 (
-                    f"MAIL FROM:{smtplib.quoteaddr(outgoing.envelope_from)}\r\n"
-                    f"RCPT TO:{smtplib.quoteaddr(outgoing.to)}\r\n"
+                    f"MAIL FROM:{quoted(outgoing.envelope_from)}\r\n"
+                    f"RCPT TO:{quoted(outgoing.to)}\r\n"
                     "DATA\r\n"
                 ).encode(connection.command_encoding)
             )

@@ -211,3 +211,24 @@ def test_dot_stuffing_doubles_every_leading_dot_and_ends_the_data(data):
     if not expected.endswith(b"\r\n"):
         expected += b"\r\n"
     assert dot_stuffed(data) == expected + b".\r\n"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ana@example.org",
+        "bounce+c12.s34=example.org@news.example.org",
+        "Ana <ana@example.org>",
+        "ana.ë@shembull.example",
+        '"odd name"@example.org',
+        "no-at-sign",
+        "",
+        "<ana@example.org>",
+    ],
+)
+def test_envelope_addresses_are_quoted_as_smtplib_quotes_them(address):
+    import smtplib
+
+    from newsletters.delivery.transports import quoted
+
+    assert quoted(address) == smtplib.quoteaddr(address)
