@@ -8,8 +8,10 @@ import socket
 
 from celery import shared_task
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import mail
 from .conf import app_settings
@@ -78,3 +80,15 @@ def _retry(task, data, exc):
     delay = min(app_settings.EMAIL_RETRY_SECONDS * 2**attempt, 3600)
     log.warning("mail to %s not sent (%s); retry in %ss", data["to"], exc, delay)
     raise task.retry(countdown=delay, exc=exc)
+
+
+@shared_task(name="home.tasks.run_task", ignore_result=True)
+def run_task(path, args, kwargs):
+    """Run a django-tasks task queued by home.task_backend.CeleryBackend
+    (Wagtail's search and reference indexing). An object deleted meanwhile
+    needs no indexing."""
+    task = import_string(path)
+    try:
+        task.call(*args, **kwargs)
+    except ObjectDoesNotExist:
+        log.info("%s: object gone before its task ran (%s)", path, args)

@@ -22,7 +22,13 @@ import logging
 from django.apps import apps
 from django.db import connections
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
+from django.db.models.signals import (
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -34,6 +40,9 @@ from .visibility import page_path, site_root_paths
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
+# Set on a news page instance by the save that wrote its row, until its next
+# save begins (one refresh per publish, not two).
+WRITTEN_ON_SAVE = "_readmodel_written_on_save"
 SPLIT = ', "translations": [], '
 # A save touching only these fields leaves the live item unchanged.
 ITEM_FIELDS = {
@@ -129,7 +138,10 @@ def _page_published(sender, instance, **kwargs):
     must not rewrite every item)."""
 
     if isinstance(instance, NewsPage):
-        refresh([instance.pk])
+        # Publishing saves the page and then sends page_published: the row
+        # written on that save is already the published one.
+        if not instance.__dict__.pop(WRITTEN_ON_SAVE, False):
+            refresh([instance.pk])
         return
     page = Page.objects.filter(pk=instance.pk).values("path", "url_path").first()
     if page is None:
@@ -144,10 +156,15 @@ def _page_published(sender, instance, **kwargs):
             return
 
 
+def _news_saving(sender, instance, **kwargs):
+    instance.__dict__.pop(WRITTEN_ON_SAVE, None)
+
+
 def _news_saved(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and not ITEM_FIELDS & set(update_fields):
         return
     refresh([instance.pk])
+    instance.__dict__[WRITTEN_ON_SAVE] = True
 
 
 def _restriction_changed(sender, instance, **kwargs):
@@ -215,6 +232,7 @@ def connect():
     page_published.connect(_page_published, dispatch_uid=f"{uid}:published")
     page_unpublished.connect(_page_published, dispatch_uid=f"{uid}:unpublished")
     post_page_move.connect(_page_changed, dispatch_uid=f"{uid}:moved")
+    pre_save.connect(_news_saving, sender=NewsPage, dispatch_uid=f"{uid}:saving")
     post_save.connect(_news_saved, sender=NewsPage, dispatch_uid=f"{uid}:news")
     for signal in (post_save, post_delete):
         signal.connect(

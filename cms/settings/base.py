@@ -321,6 +321,10 @@ CELERY_TASK_ROUTES = {
     "newsletters.tasks.deliver_*": {"queue": CELERY_SENDING_QUEUE},
 }
 CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
+# Wagtail's own background work (search and reference indexing, file
+# deletion) runs on the workers' "default" queue after the request's
+# transaction commits, not inside the officer's request (home.task_backend).
+TASKS = {"default": {"BACKEND": "home.task_backend.CeleryBackend"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 # Trusted reverse proxies in front of the web processes (for the client IP).
 from_env("NUM_PROXIES", env_int)

@@ -47,6 +47,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
 
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Tests read search and reference indexes right after a save: Wagtail's tasks
+# run inline here (tests/home/test_task_backend.py runs them on a worker).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The schema fuzzer sends thousands of requests a minute from one address;
 # the API limit itself is tested with a low value (tests/news/test_api_limits.py).
 API_RATE_LIMIT = 100_000
