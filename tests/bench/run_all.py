@@ -340,9 +340,9 @@ def load_section(figures):
 
 
 def generated(figures, errors, info, quick, durations, rows_out):
-    mode = "QUICK (smaller sizes, shorter runs)" if quick else "full"
+    mode = "quick: smaller sizes, shorter runs" if quick else "full sizes"
     if LONG:
-        mode += ", long (1M sent)"
+        mode += "; long: 1M sent"
     lines = [
         START,
         "",
