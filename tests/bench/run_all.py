@@ -47,9 +47,11 @@ RUNNERS = [
     ("run_sending.py", "send", "P1, P3, P6, scale"),
     ("run_api.py", "api", "P4, P5"),
     ("run_load.py", "api", "load"),
-    ("run_admin.py", "admin", "P7"),
     ("run_import.py", "send", "P8"),
+    ("run_admin.py", "admin", "P7"),
 ]
+# QUICK finishes in 10 minutes: the last runner gets what is left of them.
+QUICK_SECONDS = 590
 TARGETS = {
     "P1": "newsletter delivered, msgs/s, whole pipeline, vs `smtp-source -d -s 2`",
     "P2": "one recipient's message bytes vs one `mjml2html`",
@@ -340,9 +342,9 @@ def load_section(figures):
 
 
 def generated(figures, errors, info, quick, durations, rows_out):
-    mode = "QUICK (smaller sizes, shorter runs)" if quick else "full"
+    mode = "quick: smaller sizes, shorter runs" if quick else "full sizes"
     if LONG:
-        mode += ", long (1M sent)"
+        mode += "; long: 1M sent"
     lines = [
         START,
         "",
@@ -442,8 +444,16 @@ def main():
                 env["BENCH_SEEDED"] = "1"  # the same database, seeded
             if args.quick and script == "run_import.py":
                 env.setdefault("BENCH_P8_ROWS", "20000")
+            timeout = budget[script]
+            if args.quick:
+                timeout = min(timeout, QUICK_SECONDS - (time.monotonic() - started))
+            if timeout < 30:
+                errors[script] = "skipped: QUICK's 10 minutes were used up"
+                for pid in re.findall(r"P\d", measures):
+                    errors[pid] = f"not measured (`{script}` skipped: no time left)"
+                continue
             found, seconds, error = run_runner(
-                script, env, args.quick, out_dir, budget[script]
+                script, env, args.quick, out_dir, int(timeout)
             )
             durations[script] = seconds
             figures += found

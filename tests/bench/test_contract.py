@@ -70,3 +70,17 @@ def test_a_runner_writes_its_figures_as_json(tmp_path):
     assert p2["value"] > 0
     assert p2["baseline"] > 0
     assert "P2" in done.stdout
+
+
+def test_a_runner_may_give_several_figures_under_one_id():
+    """P7 is two figures (Publish and Approve): each gets its row."""
+    figures = [
+        figure("P7:publish", "publish", 120, "ms", 100, "ms", target="<= 1.5"),
+        figure("P7:approve", "approve", 200, "ms", 100, "ms", target="<= 1.5"),
+    ]
+    rows = run_all.summary_rows(figures, {})
+    assert [r.split(" | ")[0] for r in rows if "P7" in r] == [
+        "| P7:publish",
+        "| P7:approve",
+    ]
+    assert "meets" in rows[-2] and "**misses**" in rows[-1]
