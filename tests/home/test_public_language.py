@@ -10,7 +10,7 @@ from wagtail.models import Locale
 from home.locales import language_endonyms
 from news.models import Country
 from newsletters.audience.models import Subscriber
-from tests.newsletters.conftest import HUMAN, make_lists, outbox  # noqa: F401
+from tests.newsletters.conftest import HUMAN, make_lists
 from tests.newsletters.test_flows import link_in
 
 ENDONYMS = {
@@ -114,7 +114,7 @@ def test_albanian_submission_page_and_thank_you_are_albanian(client, programme):
 
 
 def test_serbian_subscribe_page_is_serbian_with_serbian_defaults(
-    client, programme, outbox, django_capture_on_commit_callbacks
+    client, programme, mailoutbox, django_capture_on_commit_callbacks
 ):
     lists = make_lists(programme["countries"])
     translate_country(programme["countries"]["XK"], "sr", "Косово")
@@ -146,7 +146,7 @@ def test_serbian_subscribe_page_is_serbian_with_serbian_defaults(
     assert response.status_code == 200
     assert_no_english(response)
     assert Subscriber.objects.get().language == "sr"
-    response = client.get(link_in(outbox[0]))
+    response = client.get(link_in(mailoutbox[0]))
     assert response.status_code == 200
     assert_no_english(response)
     assert "Билтен: Косово" in visible_text(response)
