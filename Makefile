@@ -9,7 +9,7 @@ PORT ?= 8000
 # derived there).
 BASE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test lint format install migrate demo clean-var bench bench-api bench-sending bench-import
+.PHONY: run test lint format install migrate demo messages clean-var bench bench-api bench-sending bench-import
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -53,6 +53,16 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+## Translations: extract every string into the seven catalogues (locale/),
+## then compile them. Needs GNU gettext (xgettext, msgmerge). What is left to
+## translate: `$(PY) scripts/translation_todo.py` (README, "Translations").
+MESSAGE_LANGUAGES := sq sr sr_Latn bs mk cnr tr
+messages:
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) manage.py makemessages \
+	  $(addprefix -l ,$(MESSAGE_LANGUAGES)) --add-location=file \
+	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'docs/*'
+	$(PY) scripts/compile_messages.py
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -58,3 +58,16 @@ def best_language(language_code, available, last_resort=None):
         if code in available:
             return code
     return last_resort
+
+
+def language_endonyms():
+    """{code: the language's name in that language} of the content languages,
+    capitalised as a menu item: language pickers show these, so a reader finds
+    their language whatever the page's language."""
+    from django.utils.translation import get_language_info
+
+    return {
+        code: get_language_info(code)["name_local"][:1].upper()
+        + get_language_info(code)["name_local"][1:]
+        for code in content_language_codes()
+    }

@@ -3,9 +3,10 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from home.locales import content_language_codes
+from home.locales import language_endonyms
 
 from .conf import app_settings
 from .kinds import default_locale
@@ -16,9 +17,17 @@ MAX_IMAGE_PIXELS = 40_000_000
 
 
 def country_choices():
+    """(ISO code, name in the page's language, else in the default one)."""
+    countries = list(Country.objects.filter(locale=default_locale()))
+    local_names = dict(
+        Country.objects.filter(
+            locale__language_code=translation.get_language() or settings.LANGUAGE_CODE,
+            translation_key__in=[country.translation_key for country in countries],
+        ).values_list("translation_key", "name")
+    )
     return [
-        (country.iso_code, country.name)
-        for country in Country.objects.filter(locale=default_locale())
+        (country.iso_code, local_names.get(country.translation_key, country.name))
+        for country in countries
     ]
 
 
@@ -61,10 +70,8 @@ class SubmissionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
-        languages = dict(settings.WAGTAIL_CONTENT_LANGUAGES)
-        self.fields["language"].choices = [
-            (code, languages[code]) for code in content_language_codes()
-        ]
+        self.fields["language"].choices = list(language_endonyms().items())
+        self.fields["language"].initial = translation.get_language()
         self.fields["organisation"].widget.choices = [("", "—")] + [
             (org.pk, org.name)
             for org in Organisation.objects.filter(

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -90,7 +91,9 @@ def country_events_ics(request, iso_code):
         )
         .order_by("start")[:500]
     )
+    with translation.override(code):
+        name = _("%(country)s: events") % {"country": country.name}
     return _ics_response(
-        calendar(events, settings.BASE_URL, f"{country.name}: events"),
+        calendar(events, settings.BASE_URL, name),
         f"events-{iso_code.lower()}-{code}.ics",
     )

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from home.locales import content_language_codes
+from home.locales import language_endonyms
 from news.models import Country
 
 from .addresses import InvalidAddress, normalise_email
@@ -13,8 +13,8 @@ from .models import MailingList
 
 
 def language_choices():
-    names = dict(settings.WAGTAIL_CONTENT_LANGUAGES)
-    return [(code, names[code]) for code in content_language_codes()]
+    """(code, name in that language) of the content languages."""
+    return list(language_endonyms().items())
 
 
 def country_choices():
@@ -75,6 +75,7 @@ class ListsAndLanguageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["countries"].choices = country_choices()
         self.fields["language"].choices = language_choices()
+        self.fields["language"].initial = translation.get_language()
 
     def clean(self):
         data = super().clean()

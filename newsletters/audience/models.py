@@ -11,6 +11,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Country, validate_language_codes
@@ -65,6 +67,30 @@ class MailingList(models.Model):
 
     def __str__(self):
         return self.name
+
+    def localised_name(self, language_code=None):
+        """The name a subscriber reading ``language_code`` (default: the
+        active language) sees: in the default language the officer's name;
+        in another, a public list is "<country> newsletter" in that language,
+        with the country's name in its translation there, when it has one.
+        Internal lists keep their name (officers name them; they are not
+        offered on the public pages)."""
+        language_code = language_code or translation.get_language()
+        if (
+            not self.is_public
+            or not language_code
+            or language_code == settings.LANGUAGE_CODE
+        ):
+            return self.name
+        country = (
+            Country.objects.filter(
+                translation_key=self.country.translation_key,
+                locale__language_code=language_code,
+            ).first()
+            or self.country
+        )
+        with translation.override(language_code):
+            return gettext("%(country)s newsletter") % {"country": country.name}
 
     def clean(self):
         if self.country_id and self.country.locale.language_code != (

@@ -16,10 +16,9 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from home.locales import content_language_codes
+from home.locales import content_language_codes, language_endonyms
 
 from .models import ConsentEvent
 from .subscriptions import ACTIVE, Context, change_language
@@ -50,8 +49,9 @@ def switch_choices(subscriber):
     ):
         offered.update(sub.mailing_list.languages)
     site = {code for code, _name in settings.LANGUAGES}
+    endonyms = language_endonyms()
     return [
-        (code, get_language_info(code)["name_local"])
+        (code, endonyms[code])
         for code in content_language_codes()
         if code in site
         and (not offered or code in offered or code == subscriber.language)

@@ -324,7 +324,7 @@ def _resubscribed(request, subscriber, back):
         request,
         _("Welcome back"),
         _("You are subscribed again to: %(lists)s.")
-        % {"lists": ", ".join(x.name for x in back)},
+        % {"lists": ", ".join(x.localised_name() for x in back)},
         link=(preferences_url(subscriber), _("Your preferences")),
         subscriber=subscriber,
         csrf=False,
