@@ -38,6 +38,10 @@ VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
+# Former keys, newest first (comma-separated): what they signed (unsubscribe,
+# preferences and confirmation links, VERP return paths) still verifies after
+# SECRET_KEY is rotated; new signatures use SECRET_KEY only.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 # Public base URL of this service (admin links, absolute URLs in emails and feeds).
