@@ -6,8 +6,19 @@ Start-up stops with a message naming each missing variable.
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_list, env_str, require
 
+# NUM_PROXIES: how many proxies append to X-Forwarded-For in front of the
+# web processes (0 when clients connect directly). Left unset behind nginx,
+# every request would seem to come from the proxy: one shared rate limit and
+# the proxy's address in every consent event, so it must be said.
 require(
-    ["SECRET_KEY", "ALLOWED_HOSTS", "BASE_URL", "DATABASE_URL", "EMAIL_URL"]
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "BASE_URL",
+        "DATABASE_URL",
+        "EMAIL_URL",
+        "NUM_PROXIES",
+    ]
     + ([] if env_str("REDIS_URL") else ["CELERY_BROKER_URL", "CACHE_URL"])
 )
 # The website's origins must be named; the dev default is not a production one.
