@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from news.conf import app_settings as news_conf
@@ -27,6 +28,7 @@ from .env import (
     env_setting,
     env_str,
     redis_database,
+    same_redis_database,
 )
 
 # App settings read from the environment only when it sets them (env_setting).
@@ -173,15 +175,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when given, is the default broker and result store (in REDIS_URL's
-# database) and cache (in the next database), so that clearing or evicting
-# the cache never touches queued tasks.
+# Redis keeps three roles apart, each in its own database (or server): the
+# Celery broker and results (CELERY_BROKER_URL, default REDIS_URL's database),
+# the cache (CACHE_URL, the next database) and the rate limits and send
+# throttle (RATELIMIT_REDIS_URL, the one after). Clearing or evicting the
+# cache never drops queued tasks or resets the limits; the broker's Redis
+# wants `maxmemory-policy noeviction` (README), the cache's may evict.
 REDIS_URL = env_str("REDIS_URL")
 
 # Cache: CACHE_URL (redis://...), else the database after REDIS_URL's, else
 # files under var/ (shared by the web and worker processes, unlike a
 # per-process memory cache).
 CACHE_URL = env_str("CACHE_URL") or (REDIS_URL and redis_database(REDIS_URL, 1))
+# Rate limits (home.ratelimit) and the newsletters' send throttle: without
+# REDIS_URL, in the cache's Redis under their own key prefix.
+RATELIMIT_REDIS_URL = env_str("RATELIMIT_REDIS_URL") or (
+    redis_database(REDIS_URL, 2) if REDIS_URL else CACHE_URL
+)
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -199,6 +209,16 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "home.api_cache.RedisCache",
+        "LOCATION": RATELIMIT_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cms") + "-limits",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if RATELIMIT_REDIS_URL
+    else dict(CACHES["default"])
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -305,6 +325,17 @@ else:
         "socket_connect_timeout": 5,
     }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+# The cache and the rate limits are cleared (tests, an operator) and may be
+# evicted: never in the broker's database.
+for _role, _url in [
+    ("CACHE_URL", CACHE_URL),
+    ("RATELIMIT_REDIS_URL", RATELIMIT_REDIS_URL),
+]:
+    if _url and same_redis_database(_url, CELERY_BROKER_URL):
+        raise ImproperlyConfigured(
+            f"{_role} names the Celery broker's Redis database ({_url}): "
+            "clearing it would drop queued tasks; give it another database."
+        )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -155,13 +155,30 @@ def test_broker_and_cache_use_separate_redis_databases():
         "shell",
         "-c",
         "from django.conf import settings as s; "
-        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])",
+        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'],"
+        " s.RATELIMIT_REDIS_URL, s.CACHES['ratelimit']['LOCATION'])",
         extra_env={**PRODUCTION_ENV, "REDIS_URL": "redis://redis.internal:6379/4"},
     )
     assert result.returncode == 0, result.stderr
-    broker, cache = result.stdout.splitlines()[-1].split()
+    broker, cache, limits, limits_cache = result.stdout.splitlines()[-1].split()
     assert broker == "redis://redis.internal:6379/4"
     assert cache == "redis://redis.internal:6379/5"
+    assert limits == limits_cache == "redis://redis.internal:6379/6"
+
+
+@pytest.mark.parametrize("role", ["CACHE_URL", "RATELIMIT_REDIS_URL"])
+def test_no_store_that_is_cleared_may_be_the_brokers_database(role):
+    result = run_manage(
+        "cms.settings.production",
+        "check",
+        extra_env={
+            **PRODUCTION_ENV,
+            "CELERY_BROKER_URL": "redis://redis.internal:6379/3",
+            role: "redis://redis.internal/3",
+        },
+    )
+    assert result.returncode != 0
+    assert f"{role} names the Celery broker's Redis database" in result.stderr
 
 
 def test_production_accepts_no_proxy_when_said_explicitly():
