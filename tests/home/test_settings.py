@@ -204,3 +204,22 @@ def test_production_accepts_no_proxy_when_said_explicitly():
             "See README.md, 'Production configuration'."
         )
     )
+
+
+def test_hsts_preload_is_off_unless_asked_for():
+    script = "from django.conf import settings as s; print(s.SECURE_HSTS_PRELOAD)"
+
+    def preload(**env):
+        result = run_manage(
+            "cms.settings.production",
+            "shell",
+            "--verbosity=0",
+            "-c",
+            script,
+            extra_env={**PRODUCTION_ENV, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert preload() == "False"
+    assert preload(SECURE_HSTS_PRELOAD="true") == "True"
