@@ -357,6 +357,12 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
+# Only one beat schedules at a time (cms.beat): the one holding a lock in the
+# broker's Redis (BEAT_LOCK_URL to choose another), renewed every tick, lost
+# BEAT_LOCK_SECONDS after its holder stops; other beats wait their turn.
+CELERY_BEAT_SCHEDULER = "cms.beat:LockedScheduler"
+BEAT_LOCK_URL = env_str("BEAT_LOCK_URL")
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60)
 # Trusted reverse proxies in front of the web processes (for the client IP).
 from_env("NUM_PROXIES", env_int)
 
