@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request.id and the request's id and client address in every log
+    # record (home.logs).
+    "home.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -450,18 +453,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs: plain lines, or LOG_FORMAT=json for one JSON object per line (time,
+# level, logger, message, request_id, client_ip; home.logs). Every record
+# carries the request's id (X-Request-ID) and the client's address.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "home.logs.RequestContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "home.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    # Workers and beat log through the same handler, not Celery's own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting: Sentry (or a compatible service) when SENTRY_DSN is set;
+# no personal data is sent (cms.observability).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from cms.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
 
 # ---------------------------------------------------------------------------
 # NEWSLETTERS: lists, subscribers, consent, bounces (newsletters app).
