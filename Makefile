@@ -9,7 +9,7 @@ PORT ?= 8000
 # derived there).
 BASE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test lint format install migrate demo clean-var bench-api bench-sending bench-import
+.PHONY: run test lint format install migrate demo clean-var bench bench-api bench-sending bench-import
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -57,6 +57,16 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## Every benchmark in one run (P1-P7 against their baselines, scale, load,
+## P8), written into docs/benchmarks.md and docs/bench-scale.png. Installs
+## postfix (smtp-sink/smtp-source) and wrk when missing; uses DATABASE_URL
+## and REDIS_URL when both are set, else starts private PostgreSQL and Redis.
+## QUICK=1: smaller sizes, under 10 minutes on 2 cores; BENCH_LONG=1 also
+## sends to 1M recipients.
+QUICK ?=
+bench:
+	scripts/bench.sh $(if $(filter-out 0,$(QUICK)),--quick,)
 
 ## Benchmarks P4/P5 (see docs/benchmarks.md); needs DATABASE_URL, REDIS_URL, wrk.
 bench-api: install

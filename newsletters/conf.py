@@ -48,7 +48,9 @@ app_settings = AppSettings(
     # deliveries left "sending" this long (a dead worker) go back to the
     # queue, and a campaign without progress this long is dispatched again
     # (the reconciler on beat); recipients checked for unsubscribes and
-    # suppression this many messages ahead.
+    # suppression (and the campaign for a pause) this many messages ahead:
+    # 50 is a twentieth of a second at the rates of docs/benchmarks.md, and
+    # four queries per 25 messages were a sixth of a message's cost.
     NEWSLETTERS_SEND_CHUNK_SIZE=500,
     NEWSLETTERS_SEND_RATE=50,
     # Processes consuming the sending queue on all hosts: while Redis is down
@@ -58,12 +60,13 @@ app_settings = AppSettings(
     NEWSLETTERS_SEND_MAX_ATTEMPTS=6,
     NEWSLETTERS_SEND_RETRY_SECONDS=60,
     NEWSLETTERS_SEND_STALE_SECONDS=600,
-    NEWSLETTERS_SEND_RECHECK_EVERY=25,
+    NEWSLETTERS_SEND_RECHECK_EVERY=50,
     # Messages a sending process may have had accepted by the server and not
     # yet recorded as sent (newsletters.delivery.sending.SentMarks): a
     # process killed mid-chunk sends at most this many again. 1: record each
-    # message as its reply arrives (one UPDATE a message).
-    NEWSLETTERS_SEND_IN_FLIGHT=20,
+    # message as its reply arrives (one UPDATE a message). 50 with P1's
+    # worker (4 processes) reaches its target (docs/benchmarks.md).
+    NEWSLETTERS_SEND_IN_FLIGHT=50,
     NEWSLETTERS_RECONCILE_SECONDS=60,
     # Test sends from the newsletter editor
     # (newsletters.composition.admin_views): addresses one user may mail in

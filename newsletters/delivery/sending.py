@@ -181,8 +181,15 @@ def _still_mine(ids, remaining, claim_id):
     never stale, however long it takes) and return the rows of ``ids`` still
     held, in order."""
     now = timezone.now()
+    # By range, not by an IN-list of every remaining id (a chunk's 500 ids
+    # bound as parameters every RECHECK_EVERY messages): the rows of that
+    # range this claim still holds are exactly the remaining ones, plus at
+    # most the accepted ones whose sent marks are not written yet.
     Delivery.objects.filter(
-        pk__in=remaining, status=D.SENDING, claimed_by=claim_id
+        pk__gte=remaining[0],
+        pk__lte=remaining[-1],
+        status=D.SENDING,
+        claimed_by=claim_id,
     ).update(claimed_at=now)
     held = Delivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_by=claim_id)
     return sorted(held.values_list("pk", flat=True))

