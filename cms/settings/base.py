@@ -314,6 +314,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "location": env_str("AWS_LOCATION", ""),
             "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": env_str("AWS_S3_URL_PROTOCOL", "https:"),
             "default_acl": env_str("AWS_DEFAULT_ACL") or None,
             "querystring_auth": False,
             "object_parameters": {
@@ -323,6 +324,9 @@ if AWS_STORAGE_BUCKET_NAME:
             },
         },
     }
+    # Documents are streamed by Django after its privacy check, not
+    # redirected to the bucket: only images/ (renditions) need to be public.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
     _private_bucket = env_str("AWS_PRIVATE_BUCKET_NAME")
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
