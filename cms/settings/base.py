@@ -30,6 +30,7 @@ from .env import (
     redis_database,
     same_redis_database,
 )
+from .storage import file_storages
 
 # App settings read from the environment only when it sets them (env_setting).
 from_env = partial(env_setting, globals())
@@ -275,72 +276,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
-# Private files (subscriber CSV imports): never under MEDIA_URL.
+# Media and private files (subscriber imports): local disk, or S3-compatible
+# object storage when AWS_STORAGE_BUCKET_NAME is set (cms/settings/storage.py).
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # home.storage.private_storage; no URL: files are read by the processes.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
-# Several hosts: media and private files on S3-compatible object storage
-# (django-storages) when AWS_STORAGE_BUCKET_NAME is set, so that what the web
-# host stores a worker reads, and the reverse. Media URLs are unsigned (a
-# rendition in a sent email must answer for months): the bucket's policy
-# makes images/ (renditions) public, never original_images/ (docs/deploy.md).
-# Private files go to AWS_PRIVATE_BUCKET_NAME, else under AWS_PRIVATE_LOCATION
-# in the same bucket, with a private ACL and short-lived signed URLs.
-AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
-if AWS_STORAGE_BUCKET_NAME:
-    _s3 = {
-        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
-        "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
-        "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
-        "region_name": env_str("AWS_S3_REGION_NAME") or None,
-        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
-        "signature_version": "s3v4",
-        # Never replace a stored file of the same name: a new, unique name.
-        "file_overwrite": False,
-    }
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_s3,
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "location": env_str("AWS_LOCATION", ""),
-            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
-            "url_protocol": env_str("AWS_S3_URL_PROTOCOL", "https:"),
-            "default_acl": env_str("AWS_DEFAULT_ACL") or None,
-            "querystring_auth": False,
-            "object_parameters": {
-                "CacheControl": env_str(
-                    "AWS_MEDIA_CACHE_CONTROL", "public, max-age=31536000"
-                )
-            },
-        },
-    }
-    # Documents are streamed by Django after its privacy check, not
-    # redirected to the bucket: only images/ (renditions) need to be public.
-    WAGTAILDOCS_SERVE_METHOD = "serve_view"
-    _private_bucket = env_str("AWS_PRIVATE_BUCKET_NAME")
-    STORAGES["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_s3,
-            "bucket_name": _private_bucket or AWS_STORAGE_BUCKET_NAME,
-            "location": (
-                "" if _private_bucket else env_str("AWS_PRIVATE_LOCATION", "private")
-            ),
-            "default_acl": "private",
-            "querystring_auth": True,
-            "querystring_expire": 300,
-        },
-    }
+globals().update(file_storages(PRIVATE_MEDIA_ROOT))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: EMAIL_URL (see cms/settings/env.py), else one .eml file per message
