@@ -25,7 +25,7 @@ RUN DJANGO_SETTINGS_MODULE=cms.settings.production \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     EMAIL_URL=smtp://localhost:25 NUM_PROXIES=1 VAR_DIR=/tmp/build-var \
     STATIC_ROOT=/app/static \
-    sh -c 'python manage.py compilemessages --ignore=.venv && python manage.py collectstatic --no-input' \
+    sh -c 'find locale -name "*.mo" -delete && python manage.py compilemessages && python manage.py collectstatic --no-input' \
  && rm -rf /tmp/build-var
 
 FROM python:3.11-slim
