@@ -32,6 +32,13 @@ COUNTRIES = {
 def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
     return settings.MEDIA_ROOT
 
 

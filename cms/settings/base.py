@@ -30,6 +30,7 @@ from .env import (
     redis_database,
     same_redis_database,
 )
+from .storage import file_storages
 
 # App settings read from the environment only when it sets them (env_setting).
 from_env = partial(env_setting, globals())
@@ -275,12 +276,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
+# Media and private files (subscriber imports): local disk, or S3-compatible
+# object storage when AWS_STORAGE_BUCKET_NAME is set (cms/settings/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+globals().update(file_storages(PRIVATE_MEDIA_ROOT))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Email: EMAIL_URL (see cms/settings/env.py), else one .eml file per message

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from home.storage import get_private_storage
 from news.models import Country, validate_language_codes
 
 from .addresses import email_hash
@@ -321,7 +322,11 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(upload_to="newsletter-imports/", blank=True)
+    # Private storage: on object storage with several hosts, so that the
+    # worker that runs the import reads what the web host stored.
+    file = models.FileField(
+        upload_to="newsletter-imports/", storage=get_private_storage, blank=True
+    )
     file_name = models.CharField(max_length=255)
     encoding = models.CharField(max_length=20)
     delimiter = models.CharField(max_length=1)
