@@ -113,10 +113,9 @@ def test_public_pages_pass_axe_at_phone_width(live_server, programme, chromium):
         with translation.override(language):
             submit_news = reverse("submit_news")
             subscribe = reverse("newsletter_subscribe")
-        base = live_server.url
 
         def visit(url, name, language=language):
-            session = chromium.open(base + url, WIDTH, mobile=True)
+            session = chromium.open(live_server.url + url, WIDTH, mobile=True)
             check(chromium, session, source, name, language, problems)
             return session
 
@@ -133,7 +132,8 @@ def test_public_pages_pass_axe_at_phone_width(live_server, programme, chromium):
             """(() => {
               const set = (n, v) => document.querySelector(`[name=${n}]`).value = v;
               set('submitter_name', 'Ana'); set('submitter_email', 'ana@example.org');
-              set('new_organisation_name', 'Civic Forum'); set('title', 'News'); set('text', 'Some news from the town.');
+              set('new_organisation_name', 'Civic Forum'); set('title', 'News');
+              set('text', 'Some news from the town.');
               document.querySelector('[name=consent]').checked = true;
             })()""",
         )
