@@ -37,3 +37,9 @@ def public_widget(field, **attrs):
             ids.insert(0, f"{field.auto_id}_helptext")
         attrs["aria-describedby"] = " ".join(ids)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def public_label(field):
+    """``field``'s label, without the colon after a checkbox's sentence."""
+    return field.label_tag(label_suffix="")
