@@ -36,7 +36,8 @@ def test_public_page_has_the_shared_layout(client, lists, url):
     settings.save()
     html = client.get(url).content.decode()
     assert '<html lang="sr-Latn">' in html
-    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert viewport in html
     assert 'href="/static/home/public.css"' in html
     assert re.search(r'<header class="site-header">.*Programi Test', html, re.S)
     assert '<main id="main"' in html
