@@ -18,7 +18,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+## Test tools from npm (axe-core for tests/e2e/test_public_pages.py), as
+## package-lock.json pins them; again whenever the lock file is newer.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 migrate: install
 	BASE_URL=$(BASE_URL) $(PY) manage.py migrate --no-input

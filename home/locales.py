@@ -71,3 +71,12 @@ def language_endonyms():
         + get_language_info(code)["name_local"][1:]
         for code in content_language_codes()
     }
+
+
+def html_lang(language_code):
+    """``language_code`` (Django's, lower case: "sr-latn") as BCP 47 for
+    ``<html lang>``: the script subtag in title case ("sr-Latn")."""
+    primary, _dash, rest = (language_code or "").partition("-")
+    if len(rest) == 4 and rest.isalpha():
+        return f"{primary}-{rest.title()}"
+    return language_code

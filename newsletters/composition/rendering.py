@@ -30,7 +30,7 @@ from mjml import mjml2html
 from wagtail.models import Page
 
 from home.api_cache import content_version
-from home.locales import best_language
+from home.locales import best_language, html_lang
 from home.models import ProgrammeSettings
 from news.models import EventPage, NewsPage
 from news.richtext import public_html
@@ -47,7 +47,6 @@ COLUMN_WIDTH = EMAIL_WIDTH // 2 - 2 * GUTTER
 # displayed size.
 IMAGE_SPEC = "width-1200"
 DIGEST_DEFAULT_DAYS = 30
-HTML_LANG = {"sr-latn": "sr-Latn"}
 RICH_TEXT_TAGS = {"p", "br", "h2", "h3", "b", "strong", "i", "em", "ol", "ul", "li"}
 RICH_TEXT_TAGS |= {"a"}
 TEMPLATE_DIR = "newsletters/email/"
@@ -84,10 +83,6 @@ def edition_to_dict(edition):
 def edition_from_dict(data):
     names = {f.name for f in fields(Edition)}
     return Edition(**{k: v for k, v in data.items() if k in names})
-
-
-def html_lang(language):
-    return HTML_LANG.get(language, language)
 
 
 def absolute(url):
