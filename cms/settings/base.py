@@ -30,7 +30,9 @@ from .env import (
     redis_database,
     same_redis_database,
 )
+from .search import search_backends
 from .storage import file_storages
+from .translation import machine_translator
 
 # App settings read from the environment only when it sets them (env_setting).
 from_env = partial(env_setting, globals())
@@ -422,29 +424,7 @@ WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Civil Society Programme")
 # "simple" configuration (no English stemming of Albanian or Serbian words);
 # SQLite uses FTS5. For large installations set OPENSEARCH_URL (install
 # opensearch-py) or ELASTICSEARCH_URL (install elasticsearch 8).
-if env_str("OPENSEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.opensearch2",
-            "URLS": [env_str("OPENSEARCH_URL")],
-            "INDEX": env_str("SEARCH_INDEX", "cms"),
-        }
-    }
-elif env_str("ELASTICSEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [env_str("ELASTICSEARCH_URL")],
-            "INDEX": env_str("SEARCH_INDEX", "cms"),
-        }
-    }
-else:
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.database",
-            "SEARCH_CONFIG": "simple",
-        }
-    }
+WAGTAILSEARCH_BACKENDS = search_backends()
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -564,46 +544,7 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "home.translation.finish.publish_on_approval"
 # draft for a reviewer. Serbian Cyrillic <-> Latin is converted, not
 # translated; Montenegrin is translated through the Serbian Latin model.
 MACHINE_TRANSLATION_TIMEOUT = env_int("MACHINE_TRANSLATION_TIMEOUT", 30)
-WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
-    "CLASS": "home.translation.machine.RoutingTranslator",
-    "OPTIONS": {
-        "ENGINES": {
-            "deepl": {
-                "CLASS": "home.translation.machine.DeepLTranslator",
-                "OPTIONS": {
-                    "AUTH_KEY": env_str("DEEPL_AUTH_KEY"),
-                    "API_URL": env_str("DEEPL_API_URL"),
-                    "TIMEOUT": MACHINE_TRANSLATION_TIMEOUT,
-                    "LANGUAGE_CODES": {"en": "en-gb", "sr-latn": "sr"},
-                    "LANGUAGES": env_list("DEEPL_LANGUAGES", ["en", "tr"]),
-                },
-            }
-            if env_str("DEEPL_AUTH_KEY")
-            else None,
-            "libretranslate": {
-                "CLASS": "home.translation.machine.LibreTranslator",
-                "OPTIONS": {
-                    "LIBRETRANSLATE_URL": env_str("LIBRETRANSLATE_URL"),
-                    "API_KEY": env_str("LIBRETRANSLATE_API_KEY"),
-                    "TIMEOUT": MACHINE_TRANSLATION_TIMEOUT,
-                    "LANGUAGE_CODES": {"sr-latn": "sr"},
-                    "LANGUAGES": env_list("LIBRETRANSLATE_LANGUAGES", []) or None,
-                },
-            }
-            if env_str("LIBRETRANSLATE_URL")
-            else None,
-            "offline": {"CLASS": "home.translation.machine.OfflineTranslator"},
-        },
-        # (source, target, engine), first match wins; "*" matches any language.
-        "ROUTES": [
-            ("*", "*", "deepl"),
-            ("*", "*", "libretranslate"),
-            ("*", "*", "offline"),
-        ],
-        "VIA": {"cnr": "sr-latn"},
-        "SCRIPT_VIA": {"sr": "sr-latn"},
-    },
-}
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(MACHINE_TRANSLATION_TIMEOUT)
 
 
 def _app_setting(conf, name):
