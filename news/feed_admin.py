@@ -90,10 +90,6 @@ class FeedStateViewSet(SnippetViewSet):
     # The reasons are codes put into words when read: not searchable text.
     search_fields = ["organisation__name"]
 
-    def get_queryset(self, request):
-        # The listing shows the organisation and its feed URL on every row.
-        return FeedState.objects.select_related("organisation")
-
     inspect_view_fields = [
         "organisation",
         "last_checked_at",
