@@ -5,9 +5,50 @@ from .api_cache import is_personal
 from .api_errors import as_problem, is_json, problem
 from .conf import app_settings
 from .http import client_ip
+from .logs import (
+    HEADER,
+    client_ip_var,
+    incoming_request_id,
+    new_request_id,
+    request_id_var,
+)
 from .ratelimit import hit
 
 API_PREFIX = "/api/"
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+
+class RequestIdMiddleware:
+    """First of all: ``request.id`` is the incoming ``X-Request-ID`` (a short
+    token, home.logs) or a new uuid4, and is in every log record the request
+    causes, with the client's address (home.http.client_ip).
+
+    The answer names it in ``X-Request-ID`` only where it helps and costs
+    nothing: admin pages, server errors (5xx: the id to quote to support,
+    found in the logs and in the error report), and when the client sent one.
+    Public and API answers keep the same headers for every request (a
+    response cache or CDN serves one answer to many)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sent = incoming_request_id(request.headers.get(HEADER))
+        request.id = sent or new_request_id()
+        id_token = request_id_var.set(request.id)
+        ip_token = client_ip_var.set(client_ip(request) or None)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(id_token)
+            client_ip_var.reset(ip_token)
+        if (
+            sent
+            or response.status_code >= 500
+            or request.path_info.startswith(ADMIN_PREFIXES)
+        ):
+            response[HEADER] = request.id
+        return response
 
 
 class ApiContractMiddleware:

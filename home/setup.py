@@ -59,10 +59,8 @@ def ensure_home_pages():
             is_default_site=True,
             site_name=settings.WAGTAIL_SITE_NAME,
         )
-    elif site.root_page_id != source.pk:
-        site.root_page = source
-        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
-        site.save()
+    # An existing default Site is the operator's (root page, host name, port,
+    # name): this runs after every `migrate` and leaves it as it is.
 
     homes = {default.language_code: source}
     for code, locale in locales.items():

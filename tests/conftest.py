@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
@@ -126,12 +126,19 @@ def default_language():
     translation.deactivate()
 
 
+def clear_rate_limits():
+    """Empty the rate-limit store (its own Redis database, never the broker's)."""
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Rate-limit counters live in the shared cache; each test starts at zero."""
+    """Rate-limit counters and the cache are shared; each test starts empty."""
     cache.clear()
+    clear_rate_limits()
     yield
     cache.clear()
+    clear_rate_limits()
 
 
 def _build_programme():

@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from news.conf import app_settings as news_conf
@@ -27,6 +28,7 @@ from .env import (
     env_setting,
     env_str,
     redis_database,
+    same_redis_database,
 )
 
 # App settings read from the environment only when it sets them (env_setting).
@@ -38,6 +40,10 @@ VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
+# Former keys, newest first (comma-separated): what they signed (unsubscribe,
+# preferences and confirmation links, VERP return paths) still verifies after
+# SECRET_KEY is rotated; new signatures use SECRET_KEY only.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 # Public base URL of this service (admin links, absolute URLs in emails and feeds).
@@ -79,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request.id and the request's id and client address in every log
+    # record (home.logs).
+    "home.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -169,15 +178,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when given, is the default broker and result store (in REDIS_URL's
-# database) and cache (in the next database), so that clearing or evicting
-# the cache never touches queued tasks.
+# Redis keeps three roles apart, each in its own database (or server): the
+# Celery broker and results (CELERY_BROKER_URL, default REDIS_URL's database),
+# the cache (CACHE_URL, the next database) and the rate limits and send
+# throttle (RATELIMIT_REDIS_URL, the one after). Clearing or evicting the
+# cache never drops queued tasks or resets the limits; the broker's Redis
+# wants `maxmemory-policy noeviction` (README), the cache's may evict.
 REDIS_URL = env_str("REDIS_URL")
 
 # Cache: CACHE_URL (redis://...), else the database after REDIS_URL's, else
 # files under var/ (shared by the web and worker processes, unlike a
 # per-process memory cache).
 CACHE_URL = env_str("CACHE_URL") or (REDIS_URL and redis_database(REDIS_URL, 1))
+# Rate limits (home.ratelimit) and the newsletters' send throttle: without
+# REDIS_URL, in the cache's Redis under their own key prefix.
+RATELIMIT_REDIS_URL = env_str("RATELIMIT_REDIS_URL") or (
+    redis_database(REDIS_URL, 2) if REDIS_URL else CACHE_URL
+)
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -195,6 +212,16 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "home.api_cache.RedisCache",
+        "LOCATION": RATELIMIT_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cms") + "-limits",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    if RATELIMIT_REDIS_URL
+    else dict(CACHES["default"])
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -301,6 +328,17 @@ else:
         "socket_connect_timeout": 5,
     }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5}
+# The cache and the rate limits are cleared (tests, an operator) and may be
+# evicted: never in the broker's database.
+for _role, _url in [
+    ("CACHE_URL", CACHE_URL),
+    ("RATELIMIT_REDIS_URL", RATELIMIT_REDIS_URL),
+]:
+    if _url and same_redis_database(_url, CELERY_BROKER_URL):
+        raise ImproperlyConfigured(
+            f"{_role} names the Celery broker's Redis database ({_url}): "
+            "clearing it would drop queued tasks; give it another database."
+        )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -326,6 +364,12 @@ CELERY_TASK_ANNOTATIONS = ["cms.celery.SendingQueueAnnotation"]
 # transaction commits, not inside the officer's request (home.task_backend).
 TASKS = {"default": {"BACKEND": "home.task_backend.CeleryBackend"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
+# Only one beat schedules at a time (cms.beat): the one holding a lock in the
+# broker's Redis (BEAT_LOCK_URL to choose another), renewed every tick, lost
+# BEAT_LOCK_SECONDS after its holder stops; other beats wait their turn.
+CELERY_BEAT_SCHEDULER = "cms.beat:LockedScheduler"
+BEAT_LOCK_URL = env_str("BEAT_LOCK_URL")
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60)
 # Trusted reverse proxies in front of the web processes (for the client IP).
 from_env("NUM_PROXIES", env_int)
 
@@ -413,18 +457,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs: plain lines, or LOG_FORMAT=json for one JSON object per line (time,
+# level, logger, message, request_id, client_ip; home.logs). Every record
+# carries the request's id (X-Request-ID) and the client's address.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "home.logs.RequestContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "home.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+if LOG_FORMAT == "json":
+    # Workers and beat log through the same handler, not Celery's own format.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting: Sentry (or a compatible service) when SENTRY_DSN is set;
+# no personal data is sent (cms.observability).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from cms.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
 
 # ---------------------------------------------------------------------------
 # NEWSLETTERS: lists, subscribers, consent, bounces (newsletters app).

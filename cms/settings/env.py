@@ -77,6 +77,19 @@ def redis_database(url, offset):
     return parts._replace(path=f"/{int(number) + offset}").geturl()
 
 
+def same_redis_database(first, second):
+    """Whether two redis:// URLs name the same database of the same server."""
+
+    def where(url):
+        parts = urlsplit(url)
+        if parts.scheme not in {"redis", "rediss"}:
+            return None
+        number = parts.path.strip("/") or "0"
+        return (parts.hostname or "localhost", parts.port or 6379, number)
+
+    return where(first) is not None and where(first) == where(second)
+
+
 def require(names):
     """Stop start-up naming every missing variable at once, not one per restart."""
     missing = [name for name in names if not env_str(name)]

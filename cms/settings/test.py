@@ -17,7 +17,7 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER and os.environ.get("CMS_TEST_PROCESS") != XDIST_WORKER:
     os.environ["CMS_TEST_PROCESS"] = XDIST_WORKER
     if os.environ.get("REDIS_URL"):
-        # Three databases each: broker and results, cache, and one spare.
+        # Three databases each: broker and results, cache, rate limits.
         os.environ["REDIS_URL"] = redis_database(
             os.environ["REDIS_URL"], 3 * int(XDIST_WORKER.removeprefix("gw"))
         )

@@ -31,9 +31,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from home.ratelimit import hit
+from home.ratelimit import hit, store
 
 from ..conf import app_settings
 
@@ -63,6 +61,7 @@ def _claim(key, interval, now):
     time lets exactly one of several simultaneous requests take the turn.
     Times are compared here, not left to the cache's expiry, so the rule is
     the same on every cache backend."""
+    cache = store()
     last = cache.get(key)
     if last is not None and now - last < interval:
         return False
@@ -80,6 +79,7 @@ def decide(email, lists, force=False):
     address's own mailbox asked for it) skips the first and resend limits,
     never the daily one."""
     now = time.time()
+    cache = store()
     digest = _digest(email)
     interval = app_settings.NEWSLETTERS_CONFIRMATION_EMAIL_INTERVAL
     resend = app_settings.NEWSLETTERS_CONFIRMATION_RESEND_INTERVAL

@@ -152,8 +152,12 @@ def _signed_at(token):
     return datetime.datetime.fromtimestamp(signing.b62_decode(stamp), tz=datetime.UTC)
 
 
-def _verp_mac(subscriber_id):
-    return salted_hmac(VERP_SALT, str(subscriber_id)).hexdigest()[:16]
+def _verp_macs(subscriber_id):
+    """The VERP tag under the secret key, then under each former key
+    (SECRET_KEY_FALLBACKS), so bounces of mail sent before a rotation still
+    name their subscriber."""
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        yield salted_hmac(VERP_SALT, str(subscriber_id), secret=secret).hexdigest()[:16]
 
 
 class ReturnPaths:
@@ -187,6 +191,8 @@ def subscriber_id_from_return_path(address):
     if prefix.lower() != base_local.lower() or "-" not in tag:
         return None
     number, mac = tag.split("-", 1)
-    if not number.isdigit() or not constant_time_compare(mac, _verp_mac(number)):
+    if not number.isdigit() or not any(
+        constant_time_compare(mac, expected) for expected in _verp_macs(number)
+    ):
         return None
     return int(number)

@@ -1,6 +1,7 @@
 """A global messages-per-second limit shared by every sending worker.
 
-With REDIS_URL, one token bucket in Redis, updated by a Lua script with the
+With RATELIMIT_REDIS_URL (by default a database of REDIS_URL apart from the
+broker's and the cache's), one token bucket in Redis, updated by a Lua script with the
 server's clock, so workers on any host draw from the same rate. A worker
 reserves a token and sleeps until it is due (the bucket may go below zero),
 which keeps the order fair without polling.
@@ -66,6 +67,7 @@ class LocalBucket:
 class Throttle:
     def __init__(self, rate, redis_url=None, processes=1):
         self.rate = rate
+        self.redis_url = redis_url
         self.burst = max(1, rate // 10)
         self.redis = None
         self.script = None
@@ -118,8 +120,11 @@ def get_throttle():
     """One per process, built from settings on first use."""
     global _throttle
     rate = app_settings.NEWSLETTERS_SEND_RATE
-    if _throttle is None or _throttle.rate != rate:
+    url = settings.RATELIMIT_REDIS_URL
+    if _throttle is None or _throttle.rate != rate or _throttle.redis_url != url:
         _throttle = Throttle(
-            rate, settings.REDIS_URL, app_settings.NEWSLETTERS_SEND_PROCESSES
+            rate,
+            settings.RATELIMIT_REDIS_URL,
+            app_settings.NEWSLETTERS_SEND_PROCESSES,
         )
     return _throttle

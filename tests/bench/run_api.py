@@ -54,6 +54,8 @@ def environment(var_dir, cache_seconds):
         "EMAIL_URL": "memory://",
         "SECURE_SSL_REDIRECT": "false",
         "BEHIND_TLS_PROXY": "false",
+        # wrk connects directly: no proxy appends X-Forwarded-For.
+        "NUM_PROXIES": "0",
         "VAR_DIR": str(var_dir),
         "STATIC_ROOT": str(var_dir / "static"),
         "API_CACHE_SECONDS": str(cache_seconds),

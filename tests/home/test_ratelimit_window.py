@@ -15,25 +15,19 @@ HOUR = 3600
 
 
 def _file_cache(tmp_path):
-    return override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": str(tmp_path / "cache"),
-            }
-        }
-    )
+    store = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+    }
+    return override_settings(CACHES={"default": store, "ratelimit": store})
 
 
 def _locmem_cache():
-    return override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "ratelimit-window-test",
-            }
-        }
-    )
+    store = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit-window-test",
+    }
+    return override_settings(CACHES={"default": store, "ratelimit": store})
 
 
 def _exhaust_then_wait(minutes):
@@ -52,7 +46,7 @@ def _exhaust_then_wait(minutes):
 
 def test_hourly_limit_holds_after_six_idle_minutes_on_the_file_cache(tmp_path):
     with _file_cache(tmp_path):
-        caches["default"].clear()
+        caches["ratelimit"].clear()
         # Three allowed, the fourth (six minutes later) refused, the next
         # window allowed again.
         assert _exhaust_then_wait(6) == [True, True, True, False, True]
@@ -60,13 +54,13 @@ def test_hourly_limit_holds_after_six_idle_minutes_on_the_file_cache(tmp_path):
 
 def test_hourly_limit_holds_after_six_idle_minutes_in_memory():
     with _locmem_cache():
-        caches["default"].clear()
+        caches["ratelimit"].clear()
         assert _exhaust_then_wait(6) == [True, True, True, False, True]
 
 
 def test_retry_after_counts_to_the_end_of_the_window(tmp_path):
     with _file_cache(tmp_path), time_machine.travel("2026-03-02 10:59:00 +0000"):
-        caches["default"].clear()
+        caches["ratelimit"].clear()
         for _ in range(3):
             ratelimit.hit("test-retry", "b@example.org", 3, HOUR)
         verdict = ratelimit.hit("test-retry", "b@example.org", 3, HOUR)

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://cms:secret@db.internal:5432/cms",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+starttls://mailer:secret@smtp.internal:587",
+    "NUM_PROXIES": "1",
 }
 
 
@@ -68,6 +69,7 @@ def test_production_names_every_missing_variable():
         "BASE_URL",
         "DATABASE_URL",
         "EMAIL_URL",
+        "NUM_PROXIES",
     ):
         assert name in message
     assert "Traceback" in message and "ImproperlyConfigured" in message
@@ -153,10 +155,71 @@ def test_broker_and_cache_use_separate_redis_databases():
         "shell",
         "-c",
         "from django.conf import settings as s; "
-        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'])",
+        "print(s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'],"
+        " s.RATELIMIT_REDIS_URL, s.CACHES['ratelimit']['LOCATION'])",
         extra_env={**PRODUCTION_ENV, "REDIS_URL": "redis://redis.internal:6379/4"},
     )
     assert result.returncode == 0, result.stderr
-    broker, cache = result.stdout.splitlines()[-1].split()
+    broker, cache, limits, limits_cache = result.stdout.splitlines()[-1].split()
     assert broker == "redis://redis.internal:6379/4"
     assert cache == "redis://redis.internal:6379/5"
+    assert limits == limits_cache == "redis://redis.internal:6379/6"
+
+
+@pytest.mark.parametrize("role", ["CACHE_URL", "RATELIMIT_REDIS_URL"])
+def test_no_store_that_is_cleared_may_be_the_brokers_database(role):
+    result = run_manage(
+        "cms.settings.production",
+        "check",
+        extra_env={
+            **PRODUCTION_ENV,
+            "CELERY_BROKER_URL": "redis://redis.internal:6379/3",
+            role: "redis://redis.internal/3",
+        },
+    )
+    assert result.returncode != 0
+    assert f"{role} names the Celery broker's Redis database" in result.stderr
+
+
+def test_production_accepts_no_proxy_when_said_explicitly():
+    script = "from django.conf import settings as s; print(s.NUM_PROXIES)"
+    result = run_manage(
+        "cms.settings.production",
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        extra_env={**PRODUCTION_ENV, "NUM_PROXIES": "0"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0"]
+    missing = {k: v for k, v in PRODUCTION_ENV.items() if k != "NUM_PROXIES"}
+    result = run_manage("cms.settings.production", "check", extra_env=missing)
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "Missing required environment variable(s) for production: NUM_PROXIES. "
+            "See README.md, 'Production configuration'."
+        )
+    )
+
+
+def test_hsts_preload_is_off_unless_asked_for():
+    script = "from django.conf import settings as s; print(s.SECURE_HSTS_PRELOAD)"
+
+    def preload(**env):
+        result = run_manage(
+            "cms.settings.production",
+            "shell",
+            "--verbosity=0",
+            "-c",
+            script,
+            extra_env={**PRODUCTION_ENV, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert preload() == "False"
+    assert preload(SECURE_HSTS_PRELOAD="true") == "True"

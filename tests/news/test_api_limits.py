@@ -2,14 +2,15 @@
 an endpoint does not take; both JSON, neither a 500."""
 
 import pytest
-from django.core.cache import cache
+
+from tests.conftest import clear_rate_limits
 
 pytestmark = pytest.mark.django_db
 
 
 def test_too_many_requests_get_429_with_retry_after(client, settings):
     settings.API_RATE_LIMIT = 3
-    cache.clear()
+    clear_rate_limits()
     statuses = [client.get("/api/v3/locales/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = client.get("/api/v3/countries/")
@@ -22,7 +23,7 @@ def test_too_many_requests_get_429_with_retry_after(client, settings):
 
 def test_the_limit_can_be_turned_off(client, settings):
     settings.API_RATE_LIMIT = 0
-    cache.clear()
+    clear_rate_limits()
     assert {client.get("/api/v3/locales/").status_code for _ in range(5)} == {200}
 
 

@@ -196,12 +196,14 @@ def workers(services, smtp, settings, tmp_path):
         "REDIS_URL": services.url,
         "CELERY_BROKER_URL": services.url,
         "CELERY_RESULT_BACKEND": services.url,
+        "RATELIMIT_REDIS_URL": services.url.removesuffix("/0") + "/2",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "VAR_DIR": str(tmp_path / "var"),
     }
     for name, value in SENDING_ENV.items():
         setattr(settings, name, int(value))
     settings.REDIS_URL = services.url
+    settings.RATELIMIT_REDIS_URL = env["RATELIMIT_REDIS_URL"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp.port
     django_settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
