@@ -89,6 +89,7 @@ class FeedStateViewSet(SnippetViewSet):
     ]
     # The reasons are codes put into words when read: not searchable text.
     search_fields = ["organisation__name"]
+
     inspect_view_fields = [
         "organisation",
         "last_checked_at",

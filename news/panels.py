@@ -1,6 +1,8 @@
 """Dashboard panel: what waits for review in the user's own countries."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, WorkflowState
 
@@ -13,10 +15,14 @@ QUEUE_LIMIT = 50
 def review_queue(user):
     """News and events in review in ``user``'s countries, newest first."""
     keys = countries_for_user(user).values("translation_key")
-    in_review = WorkflowState.objects.active().filter(
-        base_content_type=ContentType.objects.get_for_model(Page)
+    # A subquery, not an IN-list of every active workflow's page id: the
+    # query stays one size however many pages wait (issue #19, P7).
+    page_ids = (
+        WorkflowState.objects.active()
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .annotate(page_id=Cast("object_id", IntegerField()))
+        .values("page_id")
     )
-    page_ids = [int(pk) for pk in in_review.values_list("object_id", flat=True)]
     items = []
     for model in (NewsPage, EventPage):
         items.extend(

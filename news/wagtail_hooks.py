@@ -67,6 +67,10 @@ class SubmissionViewSet(SnippetViewSet):
     ]
     list_filter = ["language", "source"]
 
+    def get_queryset(self, request):
+        # The listing shows both foreign keys: one query, not one per row.
+        return Submission.objects.select_related("organisation", "country")
+
 
 class DirectoryViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Directory")

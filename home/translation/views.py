@@ -107,10 +107,12 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
         pages = visible
         if country:
             pages = pages.filter(translation_key__in=self._keys_in_country(country))
-        rows = status_rows(
-            pages.order_by("-latest_revision_created_at"), self.all_locales
-        )
         if state in STATES:
+            # A cell's state is computed from several pages: filtering on it
+            # needs the rows (only when asked for).
+            rows = status_rows(
+                pages.order_by("-latest_revision_created_at"), self.all_locales
+            )
             rows = [
                 row
                 for row in rows
@@ -120,8 +122,26 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
                     if cell.locale in shown_locales
                 )
             ]
-        paginator = Paginator(rows, ROWS_PER_PAGE)
-        page_obj = paginator.get_page(params.get("p"))
+            page_obj = Paginator(rows, ROWS_PER_PAGE).get_page(params.get("p"))
+        else:
+            # Paginate the translation keys in the database and build only
+            # this page's rows (issue #19, P7).
+            keys = (
+                pages.order_by()
+                .values("translation_key")
+                .annotate(latest=models.Max("latest_revision_created_at"))
+                .order_by(models.F("latest").desc(nulls_first=True))
+                .values_list("translation_key", flat=True)
+            )
+            page_obj = Paginator(keys, ROWS_PER_PAGE).get_page(params.get("p"))
+            page_keys = list(page_obj.object_list)
+            built = {
+                row.source.translation_key: row
+                for row in status_rows(
+                    pages.filter(translation_key__in=page_keys), self.all_locales
+                )
+            }
+            page_obj.object_list = [built[k] for k in page_keys if k in built]
         translations = self._translations(page_obj.object_list)
         machine = get_machine_translator()
         for row in page_obj.object_list:

@@ -75,6 +75,9 @@ class MailingListViewSet(SnippetViewSet):
     list_display = ["name", "country", "default_language", "is_public", "double_opt_in"]
     list_filter = ["is_public"]
 
+    def get_queryset(self, request):
+        return MailingList.objects.select_related("country")
+
 
 register_snippet(MailingListViewSet)
 

@@ -52,6 +52,9 @@ class SenderIdentityViewSet(SnippetViewSet):
     list_display = ["from_name", "from_email", "country"]
     list_filter = ["country"]
 
+    def get_queryset(self, request):
+        return SenderIdentity.objects.select_related("country")
+
 
 register_snippet(SenderIdentityViewSet)
 

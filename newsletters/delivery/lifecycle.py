@@ -13,7 +13,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import SHA256
 from django.utils import timezone
 
 from home.locales import best_language
@@ -78,8 +79,28 @@ def audience(lists, cutoff=None):
     return Subscriber.objects.filter(pk__in=subs.values("subscriber_id"))
 
 
-def _suppressed_hashes():
-    return set(Suppression.objects.values_list("email_hash", flat=True))
+class AddressHash(SHA256):
+    """SHA-256 (hex) of the UTF-8 bytes of an address column, in SQL: the
+    digest ``hash_normalised`` stores in Suppression.email_hash. Django's
+    PostgreSQL SHA256 needs pgcrypto; PostgreSQL has sha256() built in."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
+def unsuppressed(subscribers):
+    """``subscribers`` without those whose address hash is suppressed, as a
+    NOT EXISTS on the unique hash index: no address comes into Python."""
+    return subscribers.exclude(
+        Exists(Suppression.objects.filter(email_hash=AddressHash(OuterRef("email"))))
+    )
 
 
 def recipients_by_reader_language(page, lists):
@@ -89,16 +110,15 @@ def recipients_by_reader_language(page, lists):
     translations = live_translations(page)
     source = _source_language(page, translations)
     counts = {}
-    suppressed = _suppressed_hashes()
-    rows = audience(lists).values("language").annotate(n=Count("pk"))
+    rows = (
+        unsuppressed(audience(lists))
+        .order_by()
+        .values("language")
+        .annotate(n=Count("pk"))
+    )
     for row in rows:
         key = (row["language"], served_language(row["language"], translations, source))
         counts[key] = counts.get(key, 0) + row["n"]
-    if suppressed:
-        for email, language in audience(lists).values_list("email", "language"):
-            if hashlib.sha256(email.encode("ascii")).hexdigest() in suppressed:
-                key = (language, served_language(language, translations, source))
-                counts[key] -= 1
     return {key: n for key, n in sorted(counts.items()) if n}
 
 

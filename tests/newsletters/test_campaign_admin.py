@@ -119,8 +119,23 @@ def test_progress_report_and_csv(client, team_user, sent_campaign):
     report = client.get(reverse("newsletters_campaigns:report", args=[pk]))
     assert "550 5.1.1 No such user" in report.content.decode()
     exported = client.get(reverse("newsletters_campaigns:report_csv", args=[pk]))
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["email", "language", "status"]
+    # Streamed line by line (issue #19 P7), not built in memory first.
+    assert exported.streaming
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in exported["Content-Disposition"]
+    body = b"".join(exported.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert rows[0] == [
+        "email",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "smtp_code",
+        "reason",
+    ]
+    assert len(rows) == 1 + sent_campaign.deliveries.count()
     assert rows[1][:3] == ["ђорђе@example.org", "sr", "sent"]
     assert rows[2][0] == "'=cmd@example.org"
 
