@@ -12,9 +12,11 @@ def names(response):
 
 
 def test_locales_in_english_after_a_serbian_request(client, settings):
+    # Language names as the project's catalogues give them: capitalised, as
+    # menu items (locale/*/django.po), not Django's own lower-case ones.
     settings.API_CACHE_SECONDS = 600
     serbian = client.get("/api/v3/locales/", HTTP_ACCEPT_LANGUAGE="sr")
-    assert names(serbian)["en"] == "енглески"
+    assert names(serbian)["en"] == "Енглески"
     english = client.get("/api/v3/locales/", HTTP_ACCEPT_LANGUAGE="en")
     assert names(english)["en"] == "English"
     assert english["Content-Language"] == "en"
@@ -27,4 +29,4 @@ def test_the_language_cookie_counts_like_the_header(client, settings):
     settings.API_CACHE_SECONDS = 600
     client.get("/api/v3/locales/", HTTP_ACCEPT_LANGUAGE="en")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sr"
-    assert names(client.get("/api/v3/locales/"))["en"] == "енглески"
+    assert names(client.get("/api/v3/locales/"))["en"] == "Енглески"
