@@ -4,8 +4,8 @@ Country teams hold the Organisation permissions (news.teams), but for their
 own countries' entries only: one permission policy says so, and every admin
 path asks it: the listing shows a team its countries' entries, the create
 form offers only its countries, edit, delete, copy and bulk delete refuse
-another country's entry, and so does a request to translate one
-(home.translation.guards asks ``may_change``).
+another country's entry, and so do a request to translate one and the
+translation editor (home.translation.scope asks the registered policy).
 
 A user who holds the permission in another way (a superuser, a language
 team, a group made by hand) is not limited by country here; language teams
@@ -90,15 +90,6 @@ class CountryScopedPolicy(ModelPermissionPolicy):
 
 
 organisation_policy = CountryScopedPolicy(Organisation)
-
-
-def may_change(user, instance):
-    """May ``user`` change ``instance`` as far as its country goes?"""
-    if isinstance(instance, Organisation):
-        return organisation_policy.user_has_permission_for_instance(
-            user, "change", instance
-        )
-    return True
 
 
 def check_instance(user, action, instances):

@@ -19,11 +19,8 @@ MAX_IMAGE_PIXELS = 40_000_000
 def country_choices():
     """(ISO code, name in the page's language, else in the default one)."""
     countries = list(Country.objects.filter(locale=default_locale()))
-    local_names = dict(
-        Country.objects.filter(
-            locale__language_code=translation.get_language() or settings.LANGUAGE_CODE,
-            translation_key__in=[country.translation_key for country in countries],
-        ).values_list("translation_key", "name")
+    local_names = Country.local_names(
+        countries, translation.get_language() or settings.LANGUAGE_CODE
     )
     return [
         (country.iso_code, local_names.get(country.translation_key, country.name))

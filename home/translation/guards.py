@@ -29,6 +29,7 @@ from .scope import (
     may_edit_snippet,
     may_make_live,
     may_publish_translation,
+    policy_allows_change,
     reviewer_locale_ids,
     snippet_locale_scope,
     translator_locale_ids,
@@ -127,7 +128,7 @@ def check_submission(user, source, locale_ids):
     else:
         may_edit_source = snippet_locale_scope(
             user, type(source)
-        ) is None and may_edit_snippet(user, source)
+        ) is None and policy_allows_change(user, source)
     if may_edit_source:
         return
     allowed = translator_locale_ids(user) | reviewer_locale_ids(user)

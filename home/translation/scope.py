@@ -162,12 +162,16 @@ def snippet_locale_scope(user, model):
     return translator_locale_ids(user) | reviewer_locale_ids(user)
 
 
+def policy_allows_change(user, instance):
+    """The model's own permission policy for the instance (a country team's
+    directory entries, news.directory)."""
+    policy = policy_registry.get_by_type(type(instance))
+    return policy.user_has_permission_for_instance(user, "change", instance)
+
+
 def may_edit_snippet(user, instance):
-    """Locale scope (language teams) and the model's own permission policy
-    for the instance (a country team's directory entries, news.directory)."""
+    """Locale scope (language teams) and the model's permission policy."""
     scope = snippet_locale_scope(user, type(instance))
     if scope is not None and instance.locale_id not in scope:
         return False
-    return policy_registry.get_by_type(type(instance)).user_has_permission_for_instance(
-        user, "change", instance
-    )
+    return policy_allows_change(user, instance)

@@ -69,6 +69,17 @@ class Country(TranslatableMixin, models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def local_names(countries, language_code):
+        """{translation key: name} of ``countries`` in ``language_code``'s
+        translations, for those that have one (one query)."""
+        return dict(
+            Country.objects.filter(
+                locale__language_code=language_code,
+                translation_key__in=[country.translation_key for country in countries],
+            ).values_list("translation_key", "name")
+        )
+
     def clean(self):
         self.iso_code = (self.iso_code or "").upper()
 

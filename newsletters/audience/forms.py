@@ -20,12 +20,8 @@ def language_choices():
 def country_choices():
     """(ISO code, country name in the reader's language) of the public lists."""
     lists = list(MailingList.objects.filter(is_public=True).select_related("country"))
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    local_names = dict(
-        Country.objects.filter(
-            locale__language_code=language,
-            translation_key__in=[x.country.translation_key for x in lists],
-        ).values_list("translation_key", "name")
+    local_names = Country.local_names(
+        [x.country for x in lists], translation.get_language() or settings.LANGUAGE_CODE
     )
     return [
         (x.country.iso_code, local_names.get(x.country.translation_key, x.country.name))

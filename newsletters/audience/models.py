@@ -83,15 +83,11 @@ class MailingList(models.Model):
             or language_code == settings.LANGUAGE_CODE
         ):
             return self.name
-        country = (
-            Country.objects.filter(
-                translation_key=self.country.translation_key,
-                locale__language_code=language_code,
-            ).first()
-            or self.country
+        country = Country.local_names([self.country], language_code).get(
+            self.country.translation_key, self.country.name
         )
         with translation.override(language_code):
-            return gettext("%(country)s newsletter") % {"country": country.name}
+            return gettext("%(country)s newsletter") % {"country": country}
 
     def clean(self):
         if self.country_id and self.country.locale.language_code != (
