@@ -24,7 +24,7 @@ PORTS = (19000, 19999)  # this project's e2e range (see docs: helpers' ports)
 
 
 def process_env(base_url, smtp_port):
-    return {
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.e2e.journey_settings",
         "DATABASE_URL": test_database_url(),
@@ -32,6 +32,8 @@ def process_env(base_url, smtp_port):
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "PYTHONUNBUFFERED": "1",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
 
 
 def start(name, command, env):
@@ -162,8 +164,12 @@ def stack():
 
 
 @pytest.fixture
-def playwright_browser():
-    """Playwright's Chromium: Debian's binary, nothing downloaded."""
+def playwright_browser(monkeypatch):
+    """Playwright's Chromium: Debian's binary, nothing downloaded.
+
+    Playwright's sync API keeps an event loop running in this thread; the
+    test's own database calls between browser steps are synchronous code all
+    the same, so Django's guard against ORM calls from async code is off."""
     binary = find_chromium() or shutil.which("chromium")
     if binary is None:
         skip_unless_ci("headless Chromium is not installed (apt-get install chromium)")
@@ -173,6 +179,7 @@ def playwright_browser():
     except ImportError:
         skip_unless_ci("playwright is not installed (requirements-dev.txt)")
         raise
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=binary, args=["--no-sandbox"]
