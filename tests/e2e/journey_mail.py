@@ -57,6 +57,7 @@ def visitor_subscribes(browser, stack, shots, axe):
         axe(page, "confirm")
         main_form_submit(page)
         shots(page, "confirmed")
+        assert page.locator("html").get_attribute("lang") == "sr"
         axe(page, "confirmed")
         assert page.locator("main a[href*='/preferences/']").count()
     return READER

@@ -99,6 +99,13 @@ class Stack:
 @pytest.fixture
 def stack():
     """Web server, worker, beat and SMTP server; started for the test."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        skip_unless_ci(
+            "the journey runs on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
+        )
+        pytest.fail("CI=true but DATABASE_URL/REDIS_URL name no PostgreSQL/Redis")
     smtp_port = free_port(PORTS[0], PORTS[0] + 500)
     web_port = free_port(PORTS[0] + 500, PORTS[1])
     base_url = f"http://127.0.0.1:{web_port}"
