@@ -11,7 +11,7 @@
 # scripts/entrypoint.sh, and proves what docs/deploy.md promises.
 #
 # Needs DATABASE_URL (a PostgreSQL role that may create databases) and
-# REDIS_URL. Ports: SMOKE_PORT_BASE (default 18000) to +9. Any miss exits
+# REDIS_URL. Ports: SMOKE_PORT_BASE (default 18000) to +4. Any miss exits
 # non-zero; everything started is stopped and removed, also on failure.
 set -euo pipefail
 
@@ -160,6 +160,7 @@ export AWS_S3_URL_PROTOCOL=https:
 export STATIC_ROOT="$SMOKE_DIR/static"
 export API_RATE_LIMIT=20
 export NEWSLETTERS_SEND_CHUNK_SIZE=100
+export NEWSLETTERS_SEND_RATE=200
 export HEARTBEAT_SECONDS=5
 export BEAT_LOCK_SECONDS=6
 export LOG_LEVEL=WARNING
