@@ -18,6 +18,7 @@ from smoke_checks import (
     check_beat,
     check_health,
     check_key_rotation,
+    check_logs,
     check_rate_limits,
     check_rendition,
     compose_newsletter,
@@ -115,6 +116,7 @@ def run():
             hosts,
             received,
         )
+        step("no traceback in any process's log", check_logs)
     except Miss as miss:
         say(f"\nsmoke: MISS: {miss}", sys.stderr)
         return 1

@@ -11,7 +11,8 @@
 # scripts/entrypoint.sh, and proves what docs/deploy.md promises.
 #
 # Needs DATABASE_URL (a PostgreSQL role that may create databases) and
-# REDIS_URL. Ports: SMOKE_PORT_BASE (default 18000) to +4. Any miss exits
+# REDIS_URL. Ports: SMOKE_PORT_BASE (default 18000) to +4. SMOKE_KEEP_LOGS:
+# a folder to copy the processes' logs to. Any miss exits
 # non-zero; everything started is stopped and removed, also on failure.
 set -euo pipefail
 
@@ -104,6 +105,9 @@ cleanup() {
       echo "--- $log" >&2
       tail -n 15 "$log" >&2
     done
+  fi
+  if [ -n "${SMOKE_KEEP_LOGS:-}" ]; then
+    mkdir -p "$SMOKE_KEEP_LOGS" && cp -r "$SMOKE_DIR/logs/." "$SMOKE_KEEP_LOGS/"
   fi
   rm -rf "$SMOKE_DIR"
   printf '\n=== smoke: %s after %ss\n' "$([ "$status" -eq 0 ] && echo passed || echo FAILED)" "$((SECONDS - STARTED))"
