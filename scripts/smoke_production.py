@@ -11,6 +11,7 @@ they share only PostgreSQL, Redis and the S3 store, as docs/deploy.md says
 hosts do. Every check that misses raises Miss, and the run exits 1 naming it.
 """
 
+import signal
 import sys
 import time
 
@@ -134,6 +135,8 @@ if __name__ == "__main__":
     if command == "nginx-config":
         sys.stdout.write(nginx_config())
     elif command == "run":
+        # Stopped by the shell script's cleanup: stop what was started first.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         sys.exit(run())
     else:
         raise SystemExit(__doc__)

@@ -21,7 +21,7 @@ cd "$APP_DIR"
 PY="$APP_DIR/.venv/bin/python"
 : "${DATABASE_URL:?DATABASE_URL must name a PostgreSQL server (make smoke-production)}"
 : "${REDIS_URL:?REDIS_URL must name a Redis database (make smoke-production)}"
-for tool in nginx openssl; do
+for tool in nginx openssl setsid; do
   command -v "$tool" >/dev/null || { echo "smoke: $tool not found (apt-get install $tool)" >&2; exit 1; }
 done
 
@@ -87,12 +87,13 @@ cleanup() {
   if [ -f "$SMOKE_DIR/pids" ]; then
     while read -r pid; do kill -TERM -- "-$pid" 2>/dev/null; done <"$SMOKE_DIR/pids"
   fi
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  # Each started with setsid: its process group goes with it.
+  for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null; done
   sleep 1
   if [ -f "$SMOKE_DIR/pids" ]; then
     while read -r pid; do kill -KILL -- "-$pid" 2>/dev/null; done <"$SMOKE_DIR/pids"
   fi
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null; done
   wait 2>/dev/null
   if [ -n "$DB_CREATED" ]; then
     sql "DROP DATABASE IF EXISTS \"$SMOKE_DB\" WITH (FORCE)" || echo "smoke: could not drop $SMOKE_DB" >&2
@@ -132,10 +133,10 @@ DB_CREATED=1
 flush_redis
 
 step "SMTP server (maildir) on 127.0.0.1:$SMTP_PORT, S3 (moto) on 127.0.0.1:$S3_PORT"
-"$PY" -m aiosmtpd -n -c aiosmtpd.handlers.Mailbox "$SMOKE_DIR/mail" \
+setsid "$PY" -m aiosmtpd -n -c aiosmtpd.handlers.Mailbox "$SMOKE_DIR/mail" \
   -l "127.0.0.1:$SMTP_PORT" >"$SMOKE_DIR/logs/smtp.log" 2>&1 &
 PIDS+=($!)
-"$APP_DIR/.venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT" >"$SMOKE_DIR/logs/s3.log" 2>&1 &
+setsid "$APP_DIR/.venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT" >"$SMOKE_DIR/logs/s3.log" 2>&1 &
 PIDS+=($!)
 
 # Settings shared by every process of the service (docs/deploy.md).
@@ -234,12 +235,16 @@ step "TLS certificate and nginx on https://localhost:$SMOKE_PROXY_PORT (deploy/n
 export SMOKE_CA="$SMOKE_DIR/nginx/ca.pem"
 "$PY" "$APP_DIR/scripts/smoke_production.py" nginx-config >"$SMOKE_DIR/nginx/nginx.conf"
 nginx -t -q -p "$SMOKE_DIR/nginx" -c "$SMOKE_DIR/nginx/nginx.conf"
-nginx -p "$SMOKE_DIR/nginx" -c "$SMOKE_DIR/nginx/nginx.conf" >"$SMOKE_DIR/logs/nginx.log" 2>&1 &
+setsid nginx -p "$SMOKE_DIR/nginx" -c "$SMOKE_DIR/nginx/nginx.conf" >"$SMOKE_DIR/logs/nginx.log" 2>&1 &
 PIDS+=($!)
 
 step "1. entrypoint.sh migrate"
-scripts/entrypoint.sh migrate >"$SMOKE_DIR/logs/migrate.log" 2>&1 \
-  || { tail -n 30 "$SMOKE_DIR/logs/migrate.log" >&2; echo "smoke: migrate failed" >&2; exit 1; }
+# In the background and waited for: a signal then stops the run at once.
+setsid scripts/entrypoint.sh migrate >"$SMOKE_DIR/logs/migrate.log" 2>&1 &
+PIDS+=($!)
+wait $! || { echo "smoke: migrate failed" >&2; exit 1; }
 
 step "2-3. two hosts, beat, and the checks (scripts/smoke_production.py)"
-"$PY" "$APP_DIR/scripts/smoke_production.py" run
+setsid "$PY" "$APP_DIR/scripts/smoke_production.py" run &
+PIDS+=($!)
+wait $!
