@@ -81,6 +81,7 @@ class Stack:
     def __init__(self, base_url, smtp):
         self.base_url = base_url
         self.smtp = smtp
+        self.sessions = {}  # username: the browser's storage state once signed in
 
     def url(self, path):
         return self.base_url + path
