@@ -19,6 +19,7 @@ SCREENSHOT_DIR/journey/NN-name.png (default var/test/screenshots/journey).
 """
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -150,15 +151,14 @@ def translate_by_request(browser, stack, shots, source, texts, name):
         edit = reverse("wagtailadmin_pages:edit", args=[target.pk])
         page = sign_in(browser, stack, f"{code}-translators")
         with step(shots, page, f"{name}-{code}-translator"):
-            post(
-                page,
-                stack,
-                reverse("wagtail_localize:machine_translate", args=[translation.pk]),
-                {},
-            )
             page.goto(stack.url(edit))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Translate with Machine").click()
             page.wait_for_load_state("networkidle")
             shots(page, f"{name}-{code}-machine-draft")
+            assert page.get_by_text(
+                f"[MT {source.locale.language_code}→{code}]"
+            ).count()
             segments = StringSegment.objects.filter(
                 source=translation.source
             ).select_related("string")
@@ -177,13 +177,22 @@ def translate_by_request(browser, stack, shots, source, texts, name):
             page.reload()
             page.wait_for_load_state("networkidle")
             shots(page, f"{name}-{code}-translated")
-            post(page, stack, edit, {"action": "publish"})  # Submit for review
+            assert page.get_by_text("Translated manually").count()
+            with page.expect_navigation():
+                page.get_by_role(
+                    "button", name=re.compile("^Submit for review")
+                ).click()
+            shots(page, f"{name}-{code}-submitted")
         page = sign_in(browser, stack, f"{code}-reviewers")
         with step(shots, page, f"{name}-{code}-reviewer"):
             page.goto(stack.url(edit))
             page.wait_for_load_state("networkidle")
             shots(page, f"{name}-{code}-review")
-            post(page, stack, edit, {"action": "publish"})  # Approve and publish
+            with page.expect_navigation():
+                page.get_by_role(
+                    "button", name=re.compile("^Approve and publish")
+                ).click()
+            shots(page, f"{name}-{code}-approved")
         done[code] = type(source).objects.get(pk=target.pk)
         assert done[code].live, f"{name}: the {code} translation is not live"
     return done
