@@ -183,6 +183,7 @@ def translate_by_request(browser, stack, shots, source, texts, name):
                     "button", name=re.compile("^Submit for review")
                 ).click()
             shots(page, f"{name}-{code}-submitted")
+            assert page.get_by_text("translation for review.").count()
         page = sign_in(browser, stack, f"{code}-reviewers")
         with step(shots, page, f"{name}-{code}-reviewer"):
             page.goto(stack.url(edit))
@@ -193,6 +194,7 @@ def translate_by_request(browser, stack, shots, source, texts, name):
                     "button", name=re.compile("^Approve and publish")
                 ).click()
             shots(page, f"{name}-{code}-approved")
+            assert page.get_by_text("Approved and published the").count()
         done[code] = type(source).objects.get(pk=target.pk)
         assert done[code].live, f"{name}: the {code} translation is not live"
     return done
