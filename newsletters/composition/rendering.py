@@ -188,6 +188,15 @@ class _Renderer:
         self.errors = []
         self.settings = ProgrammeSettings.load()
 
+    def _country_name(self):
+        """The page's country as the edition's language names it, else as
+        its source does."""
+        country = self.page.country if self.page.country_id else None
+        if country is None:
+            return ""
+        names = type(country).local_names([country], self.language)
+        return names.get(country.translation_key, country.name)
+
     def render(self):
         page = self.page
         blocks = [b for b in (self._block(child) for child in page.body or []) if b]
@@ -201,7 +210,7 @@ class _Renderer:
             "title": page.title,
             "blocks": blocks,
             "programme_name": self.settings.programme_name,
-            "country_name": page.country.name if page.country_id else "",
+            "country_name": self._country_name(),
             "postal_address": (
                 sender.postal_address if sender else self.settings.postal_address
             ).strip(),

@@ -304,6 +304,25 @@ def test_html_lang_per_locale(programme, code, lang):
     assert f'<html lang="{lang}"' in render_edition(page).html
 
 
+def test_the_header_names_the_country_in_the_editions_language(programme):
+    """A Serbian issue of Kosovo says "Косово" in its header (HTML and text),
+    not the English name; a language without a translated name keeps the
+    source's."""
+    from wagtail.models import Locale
+
+    kosovo = programme["countries"]["XK"]
+    local = kosovo.copy_for_translation(Locale.objects.get(language_code="sr"))
+    local.name = "Косово"
+    local.save()
+    serbian = render_edition(newsletter(programme, "XK", "sr", [intro("<p>Текст</p>")]))
+    assert "· Косово" in serbian.html and "· Косово" in serbian.text
+    assert "Kosovo" not in serbian.html.split("<body", 1)[1].split("Текст")[0]
+    albanian = render_edition(
+        newsletter(programme, "XK", "sq", [intro("<p>Tekst</p>")])
+    )
+    assert "· Kosovo" in albanian.html
+
+
 def test_sender_and_postal_address_from_the_identity_else_the_programme(programme):
     settings_ = ProgrammeSettings.load()
     settings_.sender_name = "Civil Society Programme"
