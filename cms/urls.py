@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home.api_cache import cached_api
 from home.api_errors import unknown_path
+from home.metrics import metrics_view
 from home.views import healthz
 from news.syndication import AtomNewsFeed, NewsFeed
 from news.views import country_events_ics, event_ics, submit_news
@@ -17,6 +18,7 @@ from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -9,6 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: these modules import models, which
         # Django loads only after every app's AppConfig exists.
+        from home.metrics import register as register_metrics
         from news.kinds import register_kind
 
         # The rooms' Celery tasks, registered in every process (web, tests,
@@ -17,7 +18,9 @@ class NewslettersConfig(AppConfig):
         from .audience.bounces import handle_inbound, handle_tracking
         from .composition.models import NewsletterIndexPage, NewsletterSectionPage
         from .delivery import tasks as delivery_tasks  # noqa: F401
+        from .delivery.metrics import collect as delivery_metrics
 
+        register_metrics(delivery_metrics)
         tracking.connect(handle_tracking, dispatch_uid="newsletters.bounces.tracking")
         inbound.connect(handle_inbound, dispatch_uid="newsletters.bounces.inbound")
         register_kind(

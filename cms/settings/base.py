@@ -373,6 +373,7 @@ BEAT_LOCK_URL = env_str("BEAT_LOCK_URL")
 BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60)
 # Trusted reverse proxies in front of the web processes (for the client IP).
 from_env("NUM_PROXIES", env_int)
+METRICS_TOKEN = env_str("METRICS_TOKEN")  # /metrics is off without it (home.metrics)
 
 # App settings an operator may set (README, "Production configuration"): each
 # is set here only when its variable is; the defaults are the apps' own, in

@@ -234,6 +234,7 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
                 )
                 .order_by()
                 .values_list("country__iso_code", flat=True)
+                .distinct()
             )
         in_scope = country_model.objects.filter(iso_code__in=codes).order_by("name")
         return in_scope.filter(

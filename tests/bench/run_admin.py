@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench.common import REPO, cli, emit, figure, require_services, var_dir
 
 
-def own_database(url):
+def own_database(url, suffix="_p7"):
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_p7"
+    name = parts.path.lstrip("/") + suffix
     return name, urlunsplit(parts._replace(path="/" + name))
 
 
@@ -61,8 +61,8 @@ def database_exists(url, name):
     return found.stdout.strip() == "1"
 
 
-def setup_database(url):
-    name, own = own_database(url)
+def setup_database(url, suffix="_p7"):
+    name, own = own_database(url, suffix)
     if os.environ.get("BENCH_P7_REUSE") and database_exists(url, name):
         return name, own  # a developer's second run (kept, not dropped)
     psql(url, f'DROP DATABASE IF EXISTS "{name}"')

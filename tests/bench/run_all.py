@@ -49,6 +49,7 @@ RUNNERS = [
     ("run_load.py", "api", "load"),
     ("run_import.py", "send", "P8"),
     ("run_admin.py", "admin", "P7"),
+    ("run_admin_scale.py", "admin", "P7"),
 ]
 # QUICK finishes in 10 minutes: the last runner gets what is left of them.
 QUICK_SECONDS = 590
@@ -415,6 +416,7 @@ def main():
         "run_api.py": 300 if args.quick else 1800,
         "run_load.py": 240 if args.quick else 900,
         "run_admin.py": 300 if args.quick else 1800,
+        "run_admin_scale.py": 240 if args.quick else 1800,
         "run_import.py": 120 if args.quick else 900,
     }
     create_databases(urls)

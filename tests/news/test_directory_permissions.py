@@ -148,3 +148,57 @@ def test_translations_of_another_countrys_entry_cannot_be_requested(
     assert Organisation.objects.filter(
         translation_key=own.translation_key, locale=serbian
     ).exists()
+
+
+def _translated(entry, superuser_client, locale):
+    """A Serbian translation of ``entry`` made the way an officer would: a
+    request through wagtail-localize (by a superuser here)."""
+    url = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["news", "organisation", entry.pk],
+    )
+    response = superuser_client.post(url, {"locales": [locale.pk]})
+    assert response.status_code == 302, response.content.decode()[:1000]
+    return Organisation.objects.get(
+        translation_key=entry.translation_key, locale=locale
+    )
+
+
+def test_the_translation_editor_of_another_countrys_entry_is_closed(
+    client, admin_client, team_user, entries
+):
+    """The translation editor is the snippet's edit view for a translation
+    (wagtail-localize takes it over), and its string, machine and PO file
+    endpoints work on the Translation: none of them lets Kosovo's team into
+    the Serbian translation of Serbia's entry; its own entry's stays open."""
+    from wagtail_localize.models import Translation
+
+    own, other = entries
+    serbian = Locale.objects.get(language_code="sr")
+    own_sr = _translated(own, admin_client, serbian)
+    other_sr = _translated(other, admin_client, serbian)
+    client.force_login(team_user("XK", "editor"))
+
+    response = client.get(reverse(EDIT, args=[own_sr.pk]))
+    assert response.status_code == 200
+    assert b"js-translation-editor" in response.content
+
+    assert_permission_denied(client.get(reverse(EDIT, args=[other_sr.pk])))
+    translation = Translation.objects.get(
+        source__object_id=other.translation_key, target_locale=serbian
+    )
+    for name, method in (
+        ("machine_translate", "post"),
+        ("download_pofile", "get"),
+        ("upload_pofile", "post"),
+        ("stop_translation", "post"),
+    ):
+        url = reverse(f"wagtail_localize:{name}", args=[translation.pk])
+        response = getattr(client, method)(url)
+        assert response.status_code in (302, 403), (name, response.status_code)
+        if response.status_code == 302:
+            assert_permission_denied(response)
+    translation.refresh_from_db()
+    assert translation.enabled
+    other_sr.refresh_from_db()
+    assert other_sr.name == other.name
