@@ -51,9 +51,7 @@ def test_a_page_of_the_board_costs_the_same_for_few_and_many_sources(
     assert many.context["page_obj"].paginator.count >= 16
     assert len(many_sql) == len(few_sql)
     # The same statements, of the same size (as many values in each).
-    assert [len(shape(sql)) for sql in many_sql] == [
-        len(shape(sql)) for sql in few_sql
-    ]
+    assert [len(shape(sql)) for sql in many_sql] == [len(shape(sql)) for sql in few_sql]
 
     second, _ = board(admin_client, {"p": 2})
     assert [row.source.slug for row in second.context["rows"]] == [
