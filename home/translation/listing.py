@@ -25,6 +25,16 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize import wagtail_hooks as localize_hooks
 from wagtail_localize.models import TranslationSource
 
+# wagtail-localize's own msgids, translated by its catalogue (as they were
+# before): not literals in gettext calls, so the project's catalogue does
+# not extract them a second time.
+TRANSLATE_PAGE = "Translate this page"
+SYNC_PAGES = "Sync translated pages"
+TRANSLATE = "Translate"
+TRANSLATE_TITLE = "Translate '%(title)s'"
+SYNC_SNIPPETS = "Sync translated snippets"
+SYNC_TITLE = "Sync translations of '%(title)s'"
+
 UNTRANSLATED = "_localize_has_locale_to_translate_to"
 SYNC_SOURCE = "_localize_sync_source_id"
 PERMISSION = "wagtail_localize.submit_translation"
@@ -93,7 +103,7 @@ def page_listing_more_buttons(page, user, view_name=None, next_url=None):
             args=[page.alias_of_id or page.id],
         )
         yield Button(
-            _("Translate this page"),
+            _(TRANSLATE_PAGE),
             url,
             priority=60,
             icon_name="wagtail-localize-language",
@@ -101,7 +111,7 @@ def page_listing_more_buttons(page, user, view_name=None, next_url=None):
     source_id = getattr(page, SYNC_SOURCE)
     if source_id is not None:
         yield Button(
-            _("Sync translated pages"),
+            _(SYNC_PAGES),
             _sync_url(source_id, next_url),
             priority=60,
             icon_name="resubmit",
@@ -123,21 +133,18 @@ def snippet_listing_buttons(snippet, user, next_url=None):
             args=[model._meta.app_label, model._meta.model_name, quote(snippet.pk)],
         )
         yield Button(
-            _("Translate"),
+            _(TRANSLATE),
             url,
-            attrs={"aria-label": _("Translate '%(title)s'") % {"title": str(snippet)}},
+            attrs={"aria-label": _(TRANSLATE_TITLE) % {"title": str(snippet)}},
             icon_name="wagtail-localize-language",
             priority=100,
         )
     source_id = getattr(snippet, SYNC_SOURCE)
     if source_id is not None:
         yield Button(
-            _("Sync translated snippets"),
+            _(SYNC_SNIPPETS),
             _sync_url(source_id, next_url),
-            attrs={
-                "aria-label": _("Sync translations of '%(title)s'")
-                % {"title": str(snippet)}
-            },
+            attrs={"aria-label": _(SYNC_TITLE) % {"title": str(snippet)}},
             icon_name="resubmit",
             priority=106,
         )

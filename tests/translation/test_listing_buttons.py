@@ -5,6 +5,7 @@ answers read from the listing's one query instead of two queries a row."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail import hooks
 from wagtail.models import Locale, Page
 from wagtail_localize import wagtail_hooks as localize_hooks
@@ -131,3 +132,18 @@ def test_the_explorer_shows_the_buttons(rows, admin_client):
     sync = reverse("wagtail_localize:update_translations", args=[source.pk])
     assert f'href="{submit}"' in content
     assert f'href="{sync}?next=' in content
+
+
+@pytest.mark.django_db
+def test_the_labels_are_wagtail_localizes_in_the_admins_language(rows, admin_user):
+    page = listing.annotate_pages(Page.objects.filter(slug="albanian")).get(
+        locale__language_code="en"
+    )
+    with translation.override("tr"):
+        ours = listing.page_listing_more_buttons(page, admin_user, None, NEXT)
+        theirs = localize_hooks.page_listing_more_buttons(
+            page.specific, admin_user, next_url=NEXT
+        )
+        ours = described(ours)
+        assert ours == described(theirs)
+    assert ours[0][0] == "Bu sayfayı çevir"  # wagtail-localize's catalogue
