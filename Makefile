@@ -9,7 +9,7 @@ PORT ?= 8000
 # derived there).
 BASE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test lint format install migrate demo messages clean-var bench bench-api bench-sending bench-import
+.PHONY: run test smoke-production lint format install migrate demo messages clean-var bench bench-api bench-sending bench-import
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -53,6 +53,14 @@ run: demo
 TEST_PROCESSES ?= 2
 test: install
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile --durations=25
+
+## The service as deployed on two hosts, end to end (docs/deploy.md, "The
+## production smoke run"): production settings, gunicorn, Celery workers and
+## beat through scripts/entrypoint.sh, nginx (deploy/nginx.conf, TLS), S3
+## (moto), SMTP; needs DATABASE_URL and REDIS_URL as `make test` does, and
+## nginx and openssl.
+smoke-production: install
+	scripts/smoke_production.sh
 
 ## Lint, format check, Django checks, missing migrations.
 lint: install

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from celery import current_app
 from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -55,10 +56,31 @@ def check_cache():
     cache.delete(key)
 
 
+# A name no file has: asking whether it exists is one HEAD request to an
+# object store (an answer, 404 included, means the bucket is reachable).
+STORAGE_PROBE = ".healthz-probe"
+
+
+def check_storage(alias):
+    """Media ("default") or private files: a local folder the process may
+    write to (or create), or an object store that answers."""
+    storage = storages[alias]
+    if isinstance(storage, FileSystemStorage):
+        folder = Path(storage.location)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not (folder.is_dir() and os.access(folder, os.W_OK)):
+            raise OSError(f"{alias} storage folder is not writable")
+        return
+    storage.exists(STORAGE_PROBE)
+
+
 CHECKS = {
     "database": check_database,
     "broker": check_broker,
     "cache": check_cache,
+    "media": lambda: check_storage("default"),
+    "private_files": lambda: check_storage("private"),
 }
 
 

@@ -36,7 +36,10 @@ def ensure_home_pages():
 
     locales = ensure_locales()
     default = locales[settings.LANGUAGE_CODE]
-    root = Page.get_first_root_node()
+    # `flush` empties the tree, Wagtail's root too, then sends post_migrate.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=default)
+    )
     source = HomePage.objects.filter(locale=default, depth=2).first()
     if source is None:
         _remove_wagtail_welcome_page(root)

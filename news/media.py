@@ -58,7 +58,8 @@ _EMBEDDED_IMAGE = re.compile(r'<embed[^>]*embedtype="image"[^>]*\sid="(\d+)"')
 
 
 def _collection(name):
-    root = Collection.get_first_root_node()
+    # After `flush` (post_migrate on empty tables) there is no root either.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(name=name)
 

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -136,3 +137,50 @@ def test_nginx_config_parses(tmp_path):
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_smoke_runs_proxy_is_deploy_nginx_conf_on_loopback(tmp_path):
+    """`make smoke-production` runs nginx with deploy/nginx.conf, rewritten
+    for loopback and TLS: the rewrite must still find what it rewrites."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        pytest.fail("nginx is not installed (.ci/run installs it)")
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "logs").mkdir()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=localhost", "-keyout", str(tmp_path / "nginx/key.pem")]
+        + ["-out", str(tmp_path / "nginx/cert.pem")],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    ports = {
+        "SMOKE_PROXY_PORT": "27010",
+        "SMOKE_WEB_A_PORT": "27011",
+        "SMOKE_WEB_B_PORT": "27012",
+        "SMOKE_S3_PORT": "27013",
+    }
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "smoke_production.py"), "nginx-config"],
+        env={**os.environ, "SMOKE_DIR": str(tmp_path), **ports},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    config = result.stdout
+    assert "listen 127.0.0.1:27010 ssl" in config
+    assert "server 127.0.0.1:27011 max_fails" in config
+    assert "server 127.0.0.1:27012 max_fails" in config
+    assert "proxy_pass http://cms_media/cms-media/images/;" in config
+    assert "location ^~ /media/original_images/" in config
+    (tmp_path / "nginx" / "nginx.conf").write_text(config)
+    parsed = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(tmp_path / "nginx")]
+        + ["-c", str(tmp_path / "nginx" / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert parsed.returncode == 0, parsed.stderr

@@ -11,7 +11,7 @@ else under AWS_PRIVATE_LOCATION of the same bucket, with a private ACL and
 short-lived signed URLs.
 """
 
-from .env import env_str
+from .env import env_int, env_str
 
 
 def file_storages(private_root):
@@ -37,11 +37,15 @@ def file_storages(private_root):
         "region_name": env_str("AWS_S3_REGION_NAME") or None,
         "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
         "signature_version": "s3v4",
+        # Bounded waits (home.s3): a store that does not answer fails a
+        # request, and /healthz, in seconds.
+        "connect_timeout": env_int("AWS_S3_CONNECT_TIMEOUT", 5),
+        "read_timeout": env_int("AWS_S3_READ_TIMEOUT", 60),
         # Never replace a stored file of the same name: a new, unique name.
         "file_overwrite": False,
     }
     storages["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "home.s3.BoundedS3Storage",
         "OPTIONS": {
             **s3,
             "bucket_name": bucket,
@@ -59,7 +63,7 @@ def file_storages(private_root):
     }
     private_bucket = env_str("AWS_PRIVATE_BUCKET_NAME")
     storages["private"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "home.s3.BoundedS3Storage",
         "OPTIONS": {
             **s3,
             "bucket_name": private_bucket or bucket,

@@ -3,6 +3,7 @@ import pytest
 from tests.conftest import skip_unless_ci
 
 from .chromium import Chromium, find_chromium
+from .journey_stack import playwright_browser, stack  # noqa: F401 - the journey's fixtures
 
 
 @pytest.fixture

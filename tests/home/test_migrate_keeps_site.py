@@ -3,7 +3,7 @@ page and host name stay as set in the admin."""
 
 import pytest
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Page, Site
 
 
 @pytest.mark.django_db
@@ -34,3 +34,20 @@ def test_migrate_gives_a_database_without_a_site_its_default_site():
     call_command("migrate", verbosity=0, interactive=False)
     site = Site.objects.get(is_default_site=True)
     assert site.root_page.specific_class.__name__ == "HomePage"
+
+
+@pytest.mark.django_db
+def test_migrate_after_flush_gives_the_empty_database_its_tree_again():
+    """`flush` empties every table, Wagtail's root page too, then sends
+    post_migrate (as `migrate` on such a database does): the structure is
+    made again from nothing instead of failing on the missing root."""
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Collection.objects.all().delete()
+    call_command("migrate", verbosity=0, interactive=False)
+    root = Page.get_first_root_node()
+    assert root is not None and root.depth == 1
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific_class.__name__ == "HomePage"
+    assert site.root_page.get_parent().pk == root.pk
+    assert Collection.get_first_root_node().get_children().exists()

@@ -103,7 +103,7 @@ def test_settings_put_media_and_private_files_on_s3(s3_server):
     endpoint, _client = s3_server
     storages = storages_from_settings(s3_environment(endpoint))
     media, private = storages["default"], storages["private"]
-    assert media["BACKEND"] == private["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert media["BACKEND"] == private["BACKEND"] == "home.s3.BoundedS3Storage"
     assert media["OPTIONS"]["bucket_name"] == MEDIA_BUCKET
     assert media["OPTIONS"]["querystring_auth"] is False
     assert private["OPTIONS"]["bucket_name"] == PRIVATE_BUCKET
