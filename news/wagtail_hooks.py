@@ -6,6 +6,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from home.translation.listing import annotate_snippets
+
 from .admin_scope import VisiblePagesSummaryItem, choosable_pages
 from .directory import OrganisationForm, check_instance, organisation_policy
 from .feed_admin import FeedStateViewSet, SystemRecordPermissionPolicy
@@ -18,6 +20,9 @@ class CountryViewSet(SnippetViewSet):
     icon = "globe"
     list_display = ["name", "iso_code", "is_regional"]
     list_filter = ["is_regional"]
+
+    def get_queryset(self, request):
+        return annotate_snippets(Country.objects.all())
 
 
 register_permission_policy(Organisation, organisation_policy)
@@ -35,15 +40,19 @@ class OrganisationViewSet(SnippetViewSet):
     edit_handler = ObjectList(Organisation.panels, base_form_class=OrganisationForm)
 
     def get_queryset(self, request):
-        return organisation_policy.instances_user_has_any_permission_for(
+        rows = organisation_policy.instances_user_has_any_permission_for(
             request.user, ["change", "delete"]
-        ).select_related("country", "locale")
+        )
+        return annotate_snippets(rows.select_related("country", "locale"))
 
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
     list_display = ["name", "slug"]
+
+    def get_queryset(self, request):
+        return annotate_snippets(Topic.objects.all())
 
 
 register_permission_policy(Submission, SystemRecordPermissionPolicy(Submission))

@@ -108,7 +108,11 @@ def status_rows(source_pages, locales=None):
     """
     locales = list(locales or Locale.objects.order_by("pk"))
     keys = list(dict.fromkeys(p.translation_key for p in source_pages))
-    pages = Page.objects.filter(translation_key__in=keys).order_by("pk")
+    pages = (
+        Page.objects.filter(translation_key__in=keys)
+        .select_related("locale")
+        .order_by("pk")
+    )
     by_key = {}
     for page in pages:
         by_key.setdefault(page.translation_key, {})[page.locale_id] = page

@@ -279,9 +279,10 @@ def _scope_label(user, locale_ids, locales):
 
 def _may_request(user, source, locale):
     """May ``user`` request a translation of ``source`` into ``locale``? The
-    rule the submit view applies (guards.check_submission)."""
+    rule the submit view applies (guards.check_submission), which for a
+    page asks only its Page fields (no query for the specific page)."""
     try:
-        check_submission(user, source.specific, [locale.pk])
+        check_submission(user, source, [locale.pk])
     except PermissionDenied:
         return False
     return True

@@ -17,7 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.models import Page, WorkflowPage
 from wagtail_localize.models import TranslationSource
 
-from . import guards
+from . import guards, listing
 from .editor import handle_main_button, tell_review_state
 from .panels import TranslationWorkPanel, translation_work
 from .placeholders import placeholder_refusal
@@ -50,6 +50,14 @@ def translation_urls():
             name="translation_approve",
         ),
     ]
+
+
+listing.install()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_rows_answer_the_translation_buttons(parent_page, pages, request):
+    return listing.annotate_pages(pages)
 
 
 @hooks.register("construct_homepage_panels")

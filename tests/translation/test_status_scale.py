@@ -2,6 +2,8 @@
 a page of the board builds only its own rows, with the same statements
 however many sources there are."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +18,12 @@ def board(client, params=None):
         response = client.get(reverse("translation_status"), params or {})
     assert response.status_code == 200
     return response, [q["sql"] for q in queries.captured_queries]
+
+
+def shape(sql):
+    """``sql`` with each value one character: ids cross 99 -> 100 as other
+    tests use the sequences, keys are random."""
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)
 
 
 def sources(programme, start, count):
@@ -42,7 +50,8 @@ def test_a_page_of_the_board_costs_the_same_for_few_and_many_sources(
     assert [row.source.slug for row in rows] == ["source-15", "source-14", "source-13"]
     assert many.context["page_obj"].paginator.count >= 16
     assert len(many_sql) == len(few_sql)
-    assert [len(sql) for sql in many_sql] == [len(sql) for sql in few_sql]
+    # The same statements, of the same size (as many values in each).
+    assert [len(shape(sql)) for sql in many_sql] == [len(shape(sql)) for sql in few_sql]
 
     second, _ = board(admin_client, {"p": 2})
     assert [row.source.slug for row in second.context["rows"]] == [
