@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -50,6 +51,57 @@ def skip_unless_ci(reason):
     pytest.skip(f"outside CI: {reason}")
 
 
+def celery_worker_argv(concurrency=1, queues="default,sending,mail", *extra):
+    """The command line of a test's Celery worker process."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "cms",
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency}",
+        f"--queues={queues}",
+        "--without-heartbeat",
+        "--without-mingle",
+        "--without-gossip",
+        *extra,
+    ]
+
+
+def start_process(argv, env, log_path, *, mode="ab", new_session=False):
+    """A process a test starts from the repository, its output in
+    ``log_path`` (kept for CI artifacts). ``new_session``: its own process
+    group, so that a signal to the group reaches its children too."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, mode)  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        argv,
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=new_session,
+    )
+    process.log = log
+    return process
+
+
+def stop_process(process, timeout=20, *, group=False):
+    """SIGTERM (to the process group with ``group``), SIGKILL after
+    ``timeout`` seconds; then its log is closed."""
+    send = (lambda sig: os.killpg(process.pid, sig)) if group else process.send_signal
+    if process.poll() is None:
+        send(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            send(signal.SIGKILL)
+            process.wait(timeout=10)
+    process.log.close()
+
+
 @pytest.fixture
 def celery_worker_process(settings):
     """A real `celery worker` process on the configured broker, stopped after.
@@ -61,38 +113,11 @@ def celery_worker_process(settings):
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": test_database_url(),
     }
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(settings.VAR_DIR / "worker.log", "ab")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cms",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--queues=default,sending,mail",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_process(celery_worker_argv(), env, settings.VAR_DIR / "worker.log")
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+        stop_process(process)
 
 
 def test_database_url():

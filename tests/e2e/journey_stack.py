@@ -5,7 +5,6 @@ it receives, and a Playwright browser on Debian's chromium."""
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 import urllib.error
@@ -14,7 +13,13 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from tests.conftest import REPO, skip_unless_ci, test_database_url
+from tests.conftest import (
+    celery_worker_argv,
+    skip_unless_ci,
+    start_process,
+    stop_process,
+    test_database_url,
+)
 from tests.reliability.conftest import free_port
 from tests.reliability.smtpd import SMTPServer
 
@@ -38,27 +43,8 @@ def process_env(base_url, smtp_port):
 
 def start(name, command, env):
     """A process of the stack, its output in var/test/journey-<name>.log."""
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(settings.VAR_DIR / f"journey-{name}.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, *command],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log = log
-    return process
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    process.log.close()
+    log_path = settings.VAR_DIR / f"journey-{name}.log"
+    return start_process([sys.executable, *command], env, log_path, mode="wb")
 
 
 def wait_for_http(url, process, timeout=60):
@@ -127,26 +113,7 @@ def stack():
                 env,
             )
             processes.append(web)
-            queues = "--queues=default,sending,mail"
-            processes.append(
-                start(
-                    "worker",
-                    [
-                        "-m",
-                        "celery",
-                        "-A",
-                        "cms",
-                        "worker",
-                        "--loglevel=INFO",
-                        "--concurrency=2",
-                        queues,
-                        "--without-heartbeat",
-                        "--without-mingle",
-                        "--without-gossip",
-                    ],
-                    env,
-                )
-            )
+            processes.append(start("worker", celery_worker_argv(2)[1:], env))
             schedule = settings.VAR_DIR / "journey-beat-schedule"
             processes.append(
                 start(
@@ -168,7 +135,7 @@ def stack():
             yield Stack(base_url, recorder)
         finally:
             for process in reversed(processes):
-                stop(process)
+                stop_process(process)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 
@@ -18,7 +17,14 @@ from django.utils import timezone
 
 from cms.celery import app
 from newsletters.audience.models import Subscriber, Subscription
-from tests.conftest import REPO, skip_unless_ci, test_database_url, wait_until
+from tests.conftest import (
+    celery_worker_argv,
+    skip_unless_ci,
+    start_process,
+    stop_process,
+    test_database_url,
+    wait_until,
+)
 from tests.newsletters.conftest import make_lists
 
 from .smtpd import SMTPServer
@@ -130,30 +136,13 @@ class Workers:
         self.processes = []
 
     def start(self, concurrency=2):
-        log = open(self.log_path, "ab")  # noqa: SIM115
-        process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cms",
-                "worker",
-                "--loglevel=INFO",
-                f"--concurrency={concurrency}",
-                "--queues=default,sending",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-                f"--hostname=w{uuid.uuid4().hex[:6]}@%h",
-            ],
-            cwd=REPO,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        argv = celery_worker_argv(
+            concurrency,
+            "default,sending",
+            f"--hostname=w{uuid.uuid4().hex[:6]}@%h",
         )
-        self.processes.append((process, log))
+        process = start_process(argv, self.env, self.log_path, new_session=True)
+        self.processes.append(process)
         return process
 
     def kill(self, process):
@@ -161,15 +150,8 @@ class Workers:
         process.wait(timeout=10)
 
     def stop_all(self):
-        for process, log in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
-            log.close()
+        for process in self.processes:
+            stop_process(process, 15, group=True)
 
 
 SENDING_ENV = {
