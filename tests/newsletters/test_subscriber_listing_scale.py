@@ -34,9 +34,7 @@ def test_scope_is_exact_and_each_subscriber_once(django_user_model, team_lists):
     assert scoped.count() == 2
 
 
-def test_listing_reads_the_subscriber_table_once(
-    client, django_user_model, team_lists
-):
+def test_listing_reads_the_subscriber_table_once(client, django_user_model, team_lists):
     xk, rs = team_lists["XK"], team_lists["RS"]
     for i in range(3):
         subscribe(f"reader{i}@example.org", "sq", xk, rs)
@@ -49,10 +47,41 @@ def test_listing_reads_the_subscriber_table_once(
     assert "reader0@example.org" in body
     assert "theirs@example.org" not in body
     listing = [
-        q["sql"] for q in queries.captured_queries if q["sql"].count(TABLE) and "LIMIT" in q["sql"]
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].count(TABLE) and "LIMIT" in q["sql"]
     ]
     assert listing
     for sql in listing:
         # FROM subscriber WHERE EXISTS (subscription ...): the subscriber
         # table is not nested in itself (which read the whole scope first).
         assert f"FROM {TABLE}" in sql and sql.count(f"FROM {TABLE}") == 1, sql
+
+
+def shown_count(client, user):
+    client.force_login(user)
+    answer = client.get(reverse("newsletters_admin:subscribers"))
+    assert answer.status_code == 200
+    return answer.context["page"].paginator.count
+
+
+def test_count_is_the_scope_counted_from_subscriptions(
+    client, django_user_model, team_lists
+):
+    xk, rs, eu = team_lists["XK"], team_lists["RS"], team_lists["EU"]
+    subscribe("both@example.org", "sq", xk, rs)
+    subscribe("all@example.org", "sq", xk, rs, eu)
+    subscribe("mine@example.org", "sq", xk)
+    subscribe("theirs@example.org", "sr", rs)
+    subscribe("left@example.org", "sq", xk, status="unsubscribed")
+    subscribe("nowhere@example.org", "sq")
+    # One list: its subscriptions, whatever their status.
+    assert shown_count(client, moderator(django_user_model, "XK")) == 4
+    # All lists (a superuser): each subscriber once, however many lists.
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    assert shown_count(client, root) == 5
+    # A filter counts the filtered rows exactly.
+    client.force_login(moderator(django_user_model, "RS"))
+    answer = client.get(reverse("newsletters_admin:subscribers"), {"q": "both"})
+    assert answer.context["page"].paginator.count == 1
+    assert shown_count(client, django_user_model.objects.get(username="RS-mod")) == 3
