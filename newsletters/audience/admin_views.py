@@ -30,9 +30,11 @@ from .models import ConsentEvent, ImportJob, Subscription, Suppression
 from .scoping import (
     MANAGE,
     import_or_404,
+    list_ids_for_user,
     list_or_404,
     lists_for_user,
     may,
+    scope_size,
     subscriber_or_404,
     subscribers_for_user,
 )
@@ -274,12 +276,14 @@ def subscribers_index(request):
     if not may(request.user, MANAGE):
         raise PermissionDenied(_("Only the country's moderators may do this."))
     subscribers = subscribers_for_user(request.user, MANAGE).order_by("email")
+    filtered = False
     mine = lists_for_user(request.user, MANAGE).select_related("country")
     query = request.GET.get("q", "").strip()[:254]
     if query:
         subscribers = subscribers.filter(
             Q(email__icontains=query.lower()) | Q(name__icontains=query)
         )
+        filtered = True
     list_id = request.GET.get("list", "")
     status = request.GET.get("status", "")
     if list_id.isdigit() or status in Status.values:
@@ -289,10 +293,17 @@ def subscribers_index(request):
         if status in Status.values:
             subs = subs.filter(status=status)
         subscribers = subscribers.filter(pk__in=subs.values("subscriber_id"))
+        filtered = True
     language = request.GET.get("language", "")
     if language in content_language_codes():
         subscribers = subscribers.filter(language=language)
-    page = Paginator(subscribers, 50).get_page(request.GET.get("p"))
+        filtered = True
+    paginator = Paginator(subscribers, 50)
+    if not filtered:
+        # The whole scope: counted from the subscriptions on the list index,
+        # not by joining every subscriber in it (issue #19, P7).
+        paginator.count = scope_size(list_ids_for_user(request.user, MANAGE))
+    page = paginator.get_page(request.GET.get("p"))
     return render_page(
         request,
         "subscribers",

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsletters.audience.addresses import hash_normalised
-from newsletters.audience.models import Subscriber, Suppression
+from newsletters.audience.models import Subscriber, Subscription, Suppression
 from newsletters.delivery import lifecycle
 from tests.newsletters.test_campaigns import issue, subscribe  # noqa: F401
 
@@ -51,3 +51,40 @@ def test_a_suppressed_non_ascii_address_is_not_counted(issue, team_lists):  # no
         email_hash=hash_normalised("đorđe@example.org"), reason="manual"
     )
     assert lifecycle.recipients_by_reader_language(issue, [xk]) == {("sq", "sq"): 1}
+
+
+def test_the_stored_hash_is_hash_normalised(team_lists):
+    for address in ("jovana@example.org", "đorđe@example.org"):
+        subscriber = subscribe(address, "sq", team_lists["XK"])
+        subscriber.refresh_from_db()
+        assert subscriber.email_hash == hash_normalised(address)
+    # It follows the address when it changes (an update, in SQL).
+    Subscriber.objects.filter(email="jovana@example.org").update(
+        email="jovana.k@example.org"
+    )
+    assert Subscriber.objects.get(
+        email="jovana.k@example.org"
+    ).email_hash == hash_normalised("jovana.k@example.org")
+
+
+def test_counts_follow_subscribe_unsubscribe_and_suppression(issue, team_lists):  # noqa: F811
+    xk = team_lists["XK"]
+    audience_of(3, xk)
+    assert lifecycle.recipients_by_reader_language(issue, [xk]) == {
+        ("en", "en"): 1,
+        ("sq", "sq"): 1,
+        ("sr", "en"): 1,
+    }
+    subscribe("new@example.org", "sq", xk)
+    assert lifecycle.recipients_by_reader_language(issue, [xk])[("sq", "sq")] == 2
+    Subscription.objects.filter(subscriber__email="new@example.org").update(
+        status=Subscription.Status.UNSUBSCRIBED
+    )
+    assert lifecycle.recipients_by_reader_language(issue, [xk])[("sq", "sq")] == 1
+    Suppression.objects.create(
+        email_hash=hash_normalised("reader0@example.org"), reason="manual"
+    )
+    assert lifecycle.recipients_by_reader_language(issue, [xk]) == {
+        ("en", "en"): 1,
+        ("sr", "en"): 1,
+    }
