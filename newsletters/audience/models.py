@@ -102,9 +102,6 @@ class MailingList(models.Model):
             )
 
 
-HASH = models.CharField(max_length=64)
-
-
 class Subscriber(models.Model):
     email = models.CharField(_("email"), max_length=254, unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
@@ -119,16 +116,6 @@ class Subscriber(models.Model):
     confirm_nonce = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # hash_normalised(email), kept by PostgreSQL: suppression (by hash) is an
-    # anti-join on a stored column, not a SHA-256 per subscriber at every
-    # count (issue #19, P7).
-    email_hash = models.GeneratedField(
-        expression=models.Func(
-            "email", function="newsletters_address_hash", output_field=HASH
-        ),
-        output_field=HASH,
-        db_persist=True,
-    )
 
     class Meta:
         verbose_name = _("subscriber")

@@ -13,7 +13,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import SHA256
 from django.utils import timezone
 
 from home.locales import best_language
@@ -78,12 +79,27 @@ def audience(lists, cutoff=None):
     return Subscriber.objects.filter(pk__in=subs.values("subscriber_id"))
 
 
+class AddressHash(SHA256):
+    """SHA-256 (hex) of the UTF-8 bytes of an address column, in SQL: the
+    digest ``hash_normalised`` stores in Suppression.email_hash. Django's
+    PostgreSQL SHA256 needs pgcrypto; PostgreSQL has sha256() built in."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
 def unsuppressed(subscribers):
     """``subscribers`` without those whose address hash is suppressed, as a
-    NOT EXISTS between the stored hash (Subscriber.email_hash) and the unique
-    hash index: no address comes into Python."""
+    NOT EXISTS on the unique hash index: no address comes into Python."""
     return subscribers.exclude(
-        Exists(Suppression.objects.filter(email_hash=OuterRef("email_hash")))
+        Exists(Suppression.objects.filter(email_hash=AddressHash(OuterRef("email"))))
     )
 
 

@@ -53,20 +53,6 @@ def test_a_suppressed_non_ascii_address_is_not_counted(issue, team_lists):  # no
     assert lifecycle.recipients_by_reader_language(issue, [xk]) == {("sq", "sq"): 1}
 
 
-def test_the_stored_hash_is_hash_normalised(team_lists):
-    for address in ("jovana@example.org", "đorđe@example.org"):
-        subscriber = subscribe(address, "sq", team_lists["XK"])
-        subscriber.refresh_from_db()
-        assert subscriber.email_hash == hash_normalised(address)
-    # It follows the address when it changes (an update, in SQL).
-    Subscriber.objects.filter(email="jovana@example.org").update(
-        email="jovana.k@example.org"
-    )
-    assert Subscriber.objects.get(
-        email="jovana.k@example.org"
-    ).email_hash == hash_normalised("jovana.k@example.org")
-
-
 def test_counts_follow_subscribe_unsubscribe_and_suppression(issue, team_lists):  # noqa: F811
     xk = team_lists["XK"]
     audience_of(3, xk)
