@@ -291,6 +291,19 @@ def run_chunk(campaign_id, first_id, last_id, claim_id):
                     .only(*ROW_FIELDS)
                     .order_by("pk")
                 )
+                if len(rows) < len(batch):
+                    # The subscriber key has no database constraint (P6): an
+                    # erasure committed while the deliveries were being made
+                    # leaves rows whose subscriber is gone, which the join
+                    # above drops. They are skipped, so the campaign ends.
+                    gone = set(batch) - {d.pk for d in rows}
+                    report.skipped += Delivery.objects.filter(
+                        pk__in=gone, claimed_by=claim_id
+                    ).update(
+                        status=D.SKIPPED,
+                        claimed_by="",
+                        reason="subscriber erased before sending",
+                    )
                 allowed = _allowed([d.subscriber_id for d in rows], list_ids)
                 for delivery in rows:
                     if delivery.subscriber_id not in allowed:
