@@ -24,6 +24,7 @@ from django.http import Http404, QueryDict
 from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 # URL keyword arguments that carry a page id, in the views gated here.
@@ -65,6 +66,48 @@ def _visible(user):
     ):
         query |= Q(path__startswith=path)
     return query
+
+
+class ScopedPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, with ``explorable_instances`` built as
+    ``_visible``'s one filter on paths. Wagtail's own unions one queryset per
+    permission (a country team holds about 150: six actions on three sections
+    in eight locale trees), which took 0.3 s of Python on every explorer page
+    before any query ran (issue #19, P7:scale), and its SQL repeated each
+    section's path once per action. Same pages (tested against Wagtail's
+    methods); registered for ``Page`` in ``NewsConfig.ready``."""
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        """Wagtail's rule (a permission covers its page and the pages below;
+        "add" grants "change" on the pages the user owns) as one filter with
+        each section's path once."""
+        base = self._base_queryset_for_user(user)
+        if base is not None:
+            return base
+        codenames = self._get_permission_codenames(actions)
+        add = self._get_permission_codename("add")
+        owned_only = "change" in actions and "add" not in actions
+        whole, owned = set(), set()
+        for perm in self.get_cached_permissions_for_user(user):
+            codename = perm.permission.codename
+            if codename == add and owned_only:
+                owned.add(perm.page.path)
+            elif codename in codenames:
+                whole.add(perm.page.path)
+        query = Q(pk__in=[])
+        for path in sorted(whole):
+            query |= Q(path__startswith=path)
+        for path in sorted(owned):
+            # Inside a section the user may change anyway, ownership adds nothing.
+            if not any(path.startswith(prefix) for prefix in whole):
+                query |= Q(path__startswith=path, owner=user)
+        return self.model._default_manager.filter(query)
+
+    def explorable_instances(self, user):
+        base = self._base_queryset_for_user(user)
+        if base is not None:
+            return base
+        return self.model._default_manager.filter(_visible(user))
 
 
 def visible_pages(user):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import GroupPagePermission, Locale, Page
-from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import policy_registry
 from wagtail_localize.machine_translators import get_machine_translator
 from wagtail_localize.models import Translation
 
@@ -190,7 +190,7 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
     def _visible_pages(self):
         models = status_page_models()
         user = self.request.user
-        editable = PagePermissionPolicy().instances_user_has_permission_for(
+        editable = policy_registry.get_by_type(Page).instances_user_has_permission_for(
             user, "change"
         )
         editable_keys = editable.values("translation_key")
