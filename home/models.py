@@ -4,8 +4,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 
+from .page_permissions import PermissionTesterOnce
 
-class HomePage(Page):
+
+class HomePage(PermissionTesterOnce, Page):
     """The root of one locale's tree; the public website renders from the API."""
 
     intro = models.TextField(_("introduction"), blank=True)

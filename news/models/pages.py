@@ -15,6 +15,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.page_permissions import PermissionTesterOnce
+
 from ..blocks import BodyBlock
 from ..conf import app_settings
 from ..page_forms import CountryPageForm
@@ -36,7 +38,7 @@ TIME_ZONE_CHOICES = [
 ]
 
 
-class CountrySection(Page):
+class CountrySection(PermissionTesterOnce, Page):
     """A country's subtree: the unit of Wagtail permissions for its team."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
@@ -47,7 +49,7 @@ class CountrySection(Page):
         abstract = True
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(PermissionTesterOnce, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -67,7 +69,7 @@ class NewsSectionPage(CountrySection):
         verbose_name = _("news section")
 
 
-class EventIndexPage(Page):
+class EventIndexPage(PermissionTesterOnce, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -87,7 +89,7 @@ class EventSectionPage(CountrySection):
         verbose_name = _("event section")
 
 
-class CountryOwnedPage(Page):
+class CountryOwnedPage(PermissionTesterOnce, Page):
     """A page whose country is the one of the section it sits in.
 
     The country is copied from the section on save so that listings and

@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.autosave import is_autosave
+from home.page_permissions import PermissionTesterOnce
 from news.models import (
     Country,
     CountryOwnedPage,
@@ -80,7 +81,7 @@ def _issues_under(page):
     )
 
 
-class NewsletterIndexPage(Page):
+class NewsletterIndexPage(PermissionTesterOnce, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -4,14 +4,17 @@ reports, choosers, bulk actions, dashboard), and a page out of scope answers
 exactly like an unknown id."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, get_page_models
+from wagtail.models.pages import PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
+from home.page_permissions import PermissionTesterOnce
 from home.translation.teams import TRANSLATOR, ensure_language_teams, group_name
 from news.admin_scope import ScopedPagePermissionPolicy, visible_pages
 from news.models import Country, NewsPage
@@ -317,3 +320,43 @@ def test_choosers_do_not_show_another_countrys_unpublished_title(
 def test_reports_menu_leaves_out_the_whole_tree_report(client, world, member):
     client.force_login(member("RS", "moderator"))
     assert "page-types-usage" not in client.get("/admin/").content.decode()
+
+
+def test_a_page_builds_its_permission_tester_once_per_user(world, member):
+    """The explorer asks every row's permissions about ten times (one per
+    button); the tester is built once per page object and user, answers as
+    a new one would, and is rebuilt when the page's path changes (a move)."""
+    user, other = member("XK", "moderator"), member("RS", "moderator")
+    page = NewsPage.objects.get(pk=world["draft"].pk)
+    with mock.patch(
+        "wagtail.models.pages.PagePermissionTester", wraps=PagePermissionTester
+    ) as built:
+        first = page.permissions_for_user(user)
+        assert page.permissions_for_user(user) is first
+        theirs = page.permissions_for_user(other)
+        assert built.call_count == 2
+    checks = ("can_edit", "can_publish", "can_delete", "can_lock", "can_copy")
+    for check in checks:
+        assert (
+            getattr(first, check)()
+            == getattr(PagePermissionTester(user, page), check)()
+        )
+        assert (
+            getattr(theirs, check)()
+            == getattr(PagePermissionTester(other, page), check)()
+        )
+    assert first.can_edit() and not theirs.can_edit()
+    page.path = Page.objects.get(pk=world["index"].pk).path + "0009"
+    assert page.permissions_for_user(user) is not first
+
+
+def test_every_page_model_of_the_project_builds_its_tester_once():
+    ours = [
+        model
+        for model in get_page_models()
+        if model._meta.app_label in {"home", "news", "newsletters"}
+    ]
+    assert len(ours) >= 8
+    assert all(issubclass(model, PermissionTesterOnce) for model in ours), [
+        model for model in ours if not issubclass(model, PermissionTesterOnce)
+    ]
