@@ -18,8 +18,8 @@ class PermissionTesterOnce:
 
     def permissions_for_user(self, user):
         cache = self.__dict__.setdefault("_permission_testers", {})
+        # The tester holds the user, so its id is not reused while cached.
         key = (id(user), self.path)
-        tester = cache.get(key)
-        if tester is None or tester.user is not user:
-            tester = cache[key] = super().permissions_for_user(user)
-        return tester
+        if key not in cache:
+            cache[key] = super().permissions_for_user(user)
+        return cache[key]

@@ -59,12 +59,31 @@ def _visible(user):
     ancestors = {
         path[:end] for path in paths for end in range(len(common), len(path), step)
     }
-    explore = policy._get_permission_codenames(EXPLORE_ACTIONS)
-    query = Q(path__in=sorted(ancestors))
-    for path in sorted(
-        {perm.page.path for perm in permissions if perm.permission.codename in explore}
-    ):
+    return Q(path__in=sorted(ancestors)) | _granted(policy, user, EXPLORE_ACTIONS)
+
+
+def _granted(policy, user, actions):
+    """Wagtail's rule for the pages ``user`` may perform any of ``actions``
+    on (a permission covers its page and the pages below; "add" grants
+    "change" on the pages the user owns) as one filter on paths, each
+    section's path once."""
+    codenames = policy._get_permission_codenames(actions)
+    add = policy._get_permission_codename("add")
+    owned_only = "change" in actions and "add" not in actions
+    whole, owned = set(), set()
+    for perm in policy.get_cached_permissions_for_user(user):
+        codename = perm.permission.codename
+        if codename == add and owned_only:
+            owned.add(perm.page.path)
+        elif codename in codenames:
+            whole.add(perm.page.path)
+    query = Q(pk__in=[])
+    for path in sorted(whole):
         query |= Q(path__startswith=path)
+    for path in sorted(owned):
+        # Inside a section the user may change anyway, ownership adds nothing.
+        if not any(path.startswith(prefix) for prefix in whole):
+            query |= Q(path__startswith=path, owner=user)
     return query
 
 
@@ -78,30 +97,10 @@ class ScopedPagePermissionPolicy(PagePermissionPolicy):
     methods); registered for ``Page`` in ``NewsConfig.ready``."""
 
     def instances_user_has_any_permission_for(self, user, actions):
-        """Wagtail's rule (a permission covers its page and the pages below;
-        "add" grants "change" on the pages the user owns) as one filter with
-        each section's path once."""
         base = self._base_queryset_for_user(user)
         if base is not None:
             return base
-        codenames = self._get_permission_codenames(actions)
-        add = self._get_permission_codename("add")
-        owned_only = "change" in actions and "add" not in actions
-        whole, owned = set(), set()
-        for perm in self.get_cached_permissions_for_user(user):
-            codename = perm.permission.codename
-            if codename == add and owned_only:
-                owned.add(perm.page.path)
-            elif codename in codenames:
-                whole.add(perm.page.path)
-        query = Q(pk__in=[])
-        for path in sorted(whole):
-            query |= Q(path__startswith=path)
-        for path in sorted(owned):
-            # Inside a section the user may change anyway, ownership adds nothing.
-            if not any(path.startswith(prefix) for prefix in whole):
-                query |= Q(path__startswith=path, owner=user)
-        return self.model._default_manager.filter(query)
+        return self.model._default_manager.filter(_granted(self, user, actions))
 
     def explorable_instances(self, user):
         base = self._base_queryset_for_user(user)

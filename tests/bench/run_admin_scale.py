@@ -260,6 +260,7 @@ def measure(subscribers, pages, rounds):
     import django
 
     django.setup()
+    from django.db import connection
     from django.test import Client
 
     client = Client()
@@ -272,8 +273,6 @@ def measure(subscribers, pages, rounds):
     seed_subscribers(xk_list, subscribers)
     seed_pages(news, pages)
     large_campaign = sent_campaign(letter, xk_list)
-    from django.db import connection
-
     # Statistics as autovacuum leaves them a minute after such a load: the
     # views are measured on a database in its steady state, not on plans
     # made for the demo data's row counts.
